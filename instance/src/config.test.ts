@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('config', () => {
+  it('has working defaults for a fresh machine (embedded database)', () => {
+    const c = loadConfig({}, { stdoutIsTty: false });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.port).toBe(3000);
+    expect(c.embeddedPgPort).toBe(54329);
+    expect(c.dataDir).toMatch(/\.data$/);
+    expect(c.testMode).toBe(false);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names the variable and what is expected when a value is bad', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT="eighty": .*number/i);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET.*32/);
+  });
+
+  it('refuses test mode in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', KOPROGO_TEST_MODE: 'true' })).toThrow(/test mode.*refused/);
+    expect(loadConfig({ NODE_ENV: 'test', KOPROGO_TEST_MODE: 'true' }).testMode).toBe(true);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
+  });
+});

@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only module that reads the environment. Everything else receives a frozen Config.
+ * A bad value stops start-up with a message naming the variable and what is expected.
+ */
+
+const boolString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+    .optional(),
+  KOPROGO_DATA_DIR: z.string().min(1).default('.data'),
+  KOPROGO_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json', 'auto']).default('auto'),
+  /** Secret for signing access tokens. Generated and stored in the data dir when unset. */
+  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Explicit test mode: enables the movable test clock. Refused with NODE_ENV=production. */
+  KOPROGO_TEST_MODE: boolString.default(false),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string | undefined;
+  readonly logLevel: string;
+  readonly logPretty: boolean;
+  readonly jwtSecret: string | undefined;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlDays: number;
+  readonly login: {
+    readonly maxFailuresPerAccount: number;
+    readonly maxFailuresPerAddress: number;
+    readonly windowSeconds: number;
+  };
+  readonly testMode: boolean;
+  readonly dbPoolMax: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean } = {}): Config {
+  // Empty strings mean "unset" (a common shape for .env files).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      return `  ${name}=${JSON.stringify(cleaned[name] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.KOPROGO_TEST_MODE && e.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'Invalid configuration:\n  KOPROGO_TEST_MODE=true: test mode (movable clock) is refused when NODE_ENV=production',
+    );
+  }
+  const tty = opts.stdoutIsTty ?? Boolean(process.stdout.isTTY);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.KOPROGO_DATA_DIR),
+    embeddedPgPort: e.KOPROGO_PG_PORT,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && tty),
+    jwtSecret: e.JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    login: Object.freeze({
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: e.LOGIN_WINDOW_SECONDS,
+    }),
+    testMode: e.KOPROGO_TEST_MODE,
+    dbPoolMax: e.DB_POOL_MAX,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+/** Variables documented for operators, used by the README and `koprogo start --help`. */
+export const configDocs: ReadonlyArray<[string, string]> = [
+  ['DATABASE_URL', 'PostgreSQL server to use (>= 15). Unset: embedded PostgreSQL in KOPROGO_DATA_DIR.'],
+  ['KOPROGO_DATA_DIR', 'Data directory for the embedded database and generated secrets (default ./.data).'],
+  ['KOPROGO_PG_PORT', 'Port of the embedded PostgreSQL (default 54329, any free port if taken).'],
+  ['HOST / PORT', 'Address the HTTP server listens on (default 127.0.0.1:3000).'],
+  ['PUBLIC_URL', 'External URL of the instance, used in printed links.'],
+  ['LOG_LEVEL / LOG_FORMAT', 'pino level (default info); pretty, json or auto (pretty on a terminal).'],
+  ['JWT_SECRET', 'Access-token signing secret (>= 32 chars). Unset: generated once into the data dir.'],
+  ['ACCESS_TOKEN_TTL_SECONDS', 'Access token lifetime (default 900).'],
+  ['REFRESH_TOKEN_TTL_DAYS', 'Refresh token lifetime (default 30).'],
+  ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
+];

@@ -1,0 +1,67 @@
+/**
+ * Roles and what they may do. Pure rules: no I/O.
+ * A grant is per organization, optionally narrowed to one building.
+ */
+export const ROLES = ['admin', 'syndic', 'accountant', 'council_member', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'org.manage_roles', // grant and revoke roles, issue API tokens for others
+  'audit.read',
+  'building.read', 'building.write',
+  'lot.read', 'lot.write',
+  'person.read', 'person.write', // contact details are personal data: not for owners
+  'register.read', 'register.write', // holdings and transfers
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_REGISTER: Permission[] = ['building.read', 'lot.read', 'person.read', 'register.read'];
+
+export const permissionsByRole: Record<Role, readonly Permission[]> = {
+  admin: [...PERMISSIONS],
+  syndic: [...READ_REGISTER, 'building.write', 'lot.write', 'person.write', 'register.write'],
+  accountant: READ_REGISTER,
+  council_member: READ_REGISTER,
+  // Owners see their building, its lots and who holds them (names and parts), never contact details.
+  owner: ['building.read', 'lot.read', 'register.read'],
+};
+
+export interface Grant { role: Role; buildingId: string | null }
+
+export type TokenScope = 'read' | 'write';
+
+export interface AuthContext {
+  userId: string;
+  organizationId: string;
+  grants: readonly Grant[];
+  /** API tokens may be read-only; access JWTs always carry both scopes. */
+  scopes: readonly TokenScope[];
+  via: 'jwt' | 'api_token';
+  sessionId: string | null;
+}
+
+const WRITE_SUFFIX = /\.(write|manage_roles)$/;
+
+function scopeAllows(ctx: AuthContext, permission: Permission): boolean {
+  return WRITE_SUFFIX.test(permission) ? ctx.scopes.includes('write') : ctx.scopes.includes('read');
+}
+
+/** Which buildings a permission reaches: every building of the organization, some of them, or none. */
+export function buildingScope(ctx: AuthContext, permission: Permission): 'all' | string[] {
+  if (!scopeAllows(ctx, permission)) return [];
+  const matching = ctx.grants.filter((g) => permissionsByRole[g.role].includes(permission));
+  if (matching.some((g) => g.buildingId === null)) return 'all';
+  return [...new Set(matching.map((g) => g.buildingId!))];
+}
+
+export function hasPermission(ctx: AuthContext, permission: Permission, buildingId?: string): boolean {
+  const scope = buildingScope(ctx, permission);
+  if (scope === 'all') return true;
+  return buildingId === undefined ? scope.length > 0 : scope.includes(buildingId);
+}
+
+/** True when the user holds the permission somewhere in the organization (for 403 versus 404). */
+export function hasPermissionAnywhere(ctx: AuthContext, permission: Permission): boolean {
+  const scope = buildingScope(ctx, permission);
+  return scope === 'all' || scope.length > 0;
+}

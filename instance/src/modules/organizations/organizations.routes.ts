@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CreateOrganizationBody, GrantRoleBody, Organization, RoleGrant } from '@koprogo/protocols';
+import type { Deps } from '../../platform/deps.ts';
+import type { App } from '../../platform/http.ts';
+import { authenticateUser } from '../access/access.plugin.ts';
+import { requirePermission } from '../access/access.guard.ts';
+import { apiTokenRoutes } from '../auth/api-tokens.routes.ts';
+import { listGrants } from './organizations.repo.ts';
+import { createOrganization, grantRole, listOrganizations, revokeRole } from './organizations.service.ts';
+
+const tags = ['organizations'];
+
+/** User-level routes under /api/v1: organizations are created by the instance administrator. */
+export async function organizationRoutes(app: App, deps: Deps): Promise<void> {
+  const userAuth = authenticateUser(deps);
+  app.post('/organizations', {
+    onRequest: userAuth,
+    schema: { tags, summary: 'Create an organization (a tenant); instance administrator only', body: CreateOrganizationBody, response: { 201: Organization } },
+  }, async (req, reply) => reply.status(201).send(await createOrganization(deps, req.user, req.body, req.id)));
+
+  app.get('/organizations', {
+    onRequest: userAuth,
+    schema: { tags, summary: 'Organizations you belong to (all of them for the instance administrator)', response: { 200: z.object({ items: z.array(Organization) }) } },
+  }, async (req) => ({ items: await listOrganizations(deps, req.user) }));
+}
+
+/** Routes inside /api/v1/orgs/:orgId: roles and API tokens of that organization. */
+export async function orgMemberRoutes(app: App, deps: Deps): Promise<void> {
+  app.get('/roles', {
+    schema: { tags, summary: 'Every role grant in the organization (admin)', response: { 200: z.object({ items: z.array(RoleGrant) }) } },
+  }, async (req) => {
+    requirePermission(req.auth, 'org.manage_roles');
+    return { items: await listGrants(deps.sql, req.auth.organizationId) };
+  });
+
+  app.post('/roles', {
+    schema: { tags, summary: 'Grant a role to a registered user, for the organization or one building (admin)', body: GrantRoleBody, response: { 201: RoleGrant } },
+  }, async (req, reply) => {
+    requirePermission(req.auth, 'org.manage_roles');
+    return reply.status(201).send(await grantRole(deps, req.auth, req.body, req.id));
+  });
+
+  app.delete('/roles/:grantId', {
+    schema: { tags, summary: 'Revoke a role grant (admin); the last organization admin cannot be removed', params: z.object({ grantId: z.uuid() }), response: { 204: z.null() } },
+  }, async (req, reply) => {
+    requirePermission(req.auth, 'org.manage_roles');
+    await revokeRole(deps, req.auth, req.params.grantId, req.id);
+    return reply.status(204).send(null);
+  });
+
+  await apiTokenRoutes(app, deps);
+}

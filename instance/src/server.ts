@@ -1,0 +1,28 @@
+import type { Deps } from './platform/deps.ts';
+import { createHttp, type App } from './platform/http.ts';
+import { authenticateOrgRequest } from './modules/access/access.plugin.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { organizationRoutes, orgMemberRoutes } from './modules/organizations/organizations.routes.ts';
+import { registerRoutes } from './modules/register.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
+
+/**
+ * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
+ * Everything under /api/v1/orgs/:orgId acts inside that one organization and needs a member's token.
+ */
+export async function buildServer(deps: Deps): Promise<App> {
+  const app = await createHttp(deps.logger, { version: deps.version });
+  await systemRoutes(app, deps);
+  await app.register(async (api) => {
+    await authRoutes(api, deps);
+    await organizationRoutes(api, deps);
+    await api.register(async (org) => {
+      org.addHook('onRequest', authenticateOrgRequest(deps));
+      await orgMemberRoutes(org, deps);
+      await auditRoutes(org, deps);
+      await registerRoutes(org, deps);
+    }, { prefix: '/orgs/:orgId' });
+  }, { prefix: '/api/v1' });
+  return app;
+}
