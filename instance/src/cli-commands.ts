@@ -10,9 +10,8 @@ import { insertGrant, insertOrganization } from './modules/organizations/organiz
 import { recordAudit } from './modules/audit/audit.repo.ts';
 
 /** The password comes from KOPROGO_ADMIN_PASSWORD or from standard input, never from argv (visible in `ps`). */
-async function readPassword(): Promise<string> {
-  const fromEnv = process.env.KOPROGO_ADMIN_PASSWORD;
-  if (fromEnv) return fromEnv;
+async function readPassword(fromConfig: string | undefined): Promise<string> {
+  if (fromConfig) return fromConfig;
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
   if (process.stdin.isTTY) process.stderr.write('Password (at least 12 characters): ');
   for await (const line of rl) {
@@ -23,7 +22,7 @@ async function readPassword(): Promise<string> {
 }
 
 export async function createInstanceAdmin(deps: { sql: Pool; clock: Clock; config: Config }, opts: { email: string; name: string }): Promise<PublicUser> {
-  const password = await readPassword();
+  const password = await readPassword(deps.config.adminPassword);
   return registerUser(deps, { email: opts.email, password, displayName: opts.name, isInstanceAdmin: true });
 }
 

@@ -17,7 +17,7 @@ const fail = (message: string): never => {
 
 function config(overrides: Record<string, string | undefined> = {}): Config {
   try {
-    return loadConfig({ ...process.env, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) });
+    return loadConfig(undefined, { overrides });
   } catch (e) {
     if (e instanceof ConfigError) return fail(e.message);
     throw e;
@@ -26,7 +26,7 @@ function config(overrides: Record<string, string | undefined> = {}): Config {
 
 /** Runs `fn` with a migrated database (attaching to a running instance's embedded server if there is one). */
 async function withDatabase<T>(cfg: Config, fn: (sql: Pool) => Promise<T>): Promise<T> {
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = pino({ level: cfg.logLevel === 'info' ? 'warn' : cfg.logLevel });
   const db = await openDatabase(cfg, logger, { attachToRunning: true });
   try {
     await migrate(db.sql);

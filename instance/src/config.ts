@@ -17,7 +17,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
     .optional(),
   KOPROGO_DATA_DIR: z.string().min(1).default('.data'),
-  KOPROGO_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  KOPROGO_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329), // 0: any free port
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
@@ -34,6 +34,8 @@ const envSchema = z.object({
   KOPROGO_TEST_MODE: boolString.default(false),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Only for `koprogo create-admin`, instead of typing the password on standard input. */
+  KOPROGO_ADMIN_PASSWORD: z.string().optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -59,15 +61,16 @@ export interface Config {
   readonly testMode: boolean;
   readonly dbPoolMax: number;
   readonly shutdownTimeoutMs: number;
+  readonly adminPassword: string | undefined;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean } = {}): Config {
+export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean; overrides?: Env } = {}): Config {
   // Empty strings mean "unset" (a common shape for .env files).
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(Object.entries({ ...env, ...opts.overrides }).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
@@ -104,6 +107,7 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     testMode: e.KOPROGO_TEST_MODE,
     dbPoolMax: e.DB_POOL_MAX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    adminPassword: e.KOPROGO_ADMIN_PASSWORD,
   });
 }
 
@@ -118,5 +122,6 @@ export const configDocs: ReadonlyArray<[string, string]> = [
   ['JWT_SECRET', 'Access-token signing secret (>= 32 chars). Unset: generated once into the data dir.'],
   ['ACCESS_TOKEN_TTL_SECONDS', 'Access token lifetime (default 900).'],
   ['REFRESH_TOKEN_TTL_DAYS', 'Refresh token lifetime (default 30).'],
+  ['KOPROGO_ADMIN_PASSWORD', 'Password for `create-admin` (otherwise read from standard input).'],
   ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
 ];

@@ -54,7 +54,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Run
   }
 }
 
-async function shutdown(app: App, boss: NonNullable<Deps['boss']>, db: Database, config: Config, logger: Logger): Promise<void> {
+export async function shutdown(app: App, boss: NonNullable<Deps["boss"]>, db: Pick<Database, "close">, config: Pick<Config, "shutdownTimeoutMs">, logger: Logger): Promise<void> {
   logger.info('shutting down: finishing in-flight requests');
   const timer = setTimeout(() => logger.warn('shutdown is taking long; still waiting for in-flight work'), config.shutdownTimeoutMs);
   try {

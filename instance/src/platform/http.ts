@@ -15,6 +15,12 @@ import { fromDatabaseError, statusForCode } from './http-errors.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, FastifyBaseLogger, ZodTypeProvider>;
 
+export interface RouteEntry { method: string; url: string; public: boolean }
+
+declare module 'fastify' {
+  interface FastifyInstance { routeTable: RouteEntry[] }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId: string };
 }
@@ -36,6 +42,16 @@ export async function createHttp(logger: Logger, opts: { version: string; bodyLi
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Every route with its method and whether it is public (schema.security = []), for the role × route test.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const security = (route.schema as { security?: unknown[] } | undefined)?.security;
+    for (const method of methods) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, public: Array.isArray(security) && security.length === 0 });
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (req, reply) => {
