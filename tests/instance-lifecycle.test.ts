@@ -117,3 +117,27 @@ describe('instance lifecycle on the embedded PostgreSQL', () => {
     }
   });
 });
+
+describe('as an unprivileged user', () => {
+  it('runs the embedded PostgreSQL for a normal (non-root) user too', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const userDir = mkdtempSync(join(tmpdir(), 'koprogo-user-'));
+    let args = [process.execPath, 'instance/src/cli.ts', 'migrate'];
+    if (process.getuid?.() === 0) {
+      // As root, run the same command as an ordinary account (created for the test if needed).
+      try { execFileSync('id', ['koprogo-e2e'], { stdio: 'ignore' }); } catch { execFileSync('useradd', ['--system', '--no-create-home', 'koprogo-e2e']); }
+      execFileSync('chown', ['koprogo-e2e', userDir]);
+      args = ['runuser', '-u', 'koprogo-e2e', '--', ...args];
+    }
+    const { spawnSync } = await import('node:child_process');
+    const res = spawnSync(args[0]!, args.slice(1), {
+      cwd: new URL('../', import.meta.url).pathname, encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', KOPROGO_DATA_DIR: join(userDir, 'data'), KOPROGO_PG_PORT: '0' },
+    });
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toMatch(/Applied \d+ migration\(s\)/);
+    const owner = execFileSync('stat', ['-c', '%U', join(userDir, 'data', 'pgdata')], { encoding: 'utf8' }).trim();
+    expect(owner).toBe(process.getuid?.() === 0 ? 'koprogo-e2e' : execFileSync('id', ['-un'], { encoding: 'utf8' }).trim());
+    rmSync(userDir, { recursive: true, force: true });
+  });
+});

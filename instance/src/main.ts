@@ -59,7 +59,9 @@ export async function shutdown(app: App, boss: NonNullable<Deps["boss"]>, db: Pi
   const timer = setTimeout(() => logger.warn('shutdown is taking long; still waiting for in-flight work'), config.shutdownTimeoutMs);
   try {
     await app.close();
+    logger.debug('http closed');
     await boss.stop({ graceful: true, timeout: config.shutdownTimeoutMs });
+    logger.debug('jobs stopped');
     await db.close();
   } finally {
     clearTimeout(timer);

@@ -143,7 +143,7 @@ export async function keysetPage<R extends { id: string }>(sql: Db, filtered: Fr
   const present = rows.filter((r) => r.id !== null);
   const { rows: kept, nextCursor } = finishPage(present, page);
   for (const r of kept) {
-    const rec = r as Record<string, unknown>;
+    const rec = r as unknown as Record<string, unknown>;
     delete rec._total;
     delete rec._sort_key;
     delete rec._sort_value;

@@ -1,0 +1,127 @@
+// GET a building's register (100 lots with their holders) under load, side by side with a bare
+// Fastify route running `select 1` on the same postgres.js pool, plus the idle RSS of a started instance.
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { loadConfig } from '../instance/src/config.ts';
+import { loadInstanceSecrets } from '../instance/src/modules/auth/auth.secrets.ts';
+import { systemClock } from '../instance/src/platform/clock.ts';
+import { connect } from '../instance/src/platform/db.ts';
+import type { Deps } from '../instance/src/platform/deps.ts';
+import { migrate } from '../instance/src/platform/migrate.ts';
+import { buildServer } from '../instance/src/server.ts';
+import { createActor, createOrganization } from '../instance/test/support/actors.ts';
+import { openBenchDatabase } from './lib/database.ts';
+import { measureIdleRss } from './lib/idle-rss.ts';
+import { loadFailures, runLoad, warmThenMeasure, type LoadSummary } from './lib/load.ts';
+import { assertRegister, createRegisterFixture } from './lib/register-fixture.ts';
+import type { BenchContext, BenchModule, Metric } from './lib/report.ts';
+
+export const title = "GET a building's register (100 lots with holders) vs a bare `select 1` route";
+
+const CONNECTIONS = 10;
+const WARMUP_SEC = 3;
+const MEASURE_SEC = 10;
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 5;
+const TARGET_RSS_BYTES = 150e6;
+
+/** The instance exactly as `buildServer` assembles it, on its own pool, listening on a loopback port. */
+async function startInstanceServer(ctx: BenchContext, url: string) {
+  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'silent' }, { stdoutIsTty: false });
+  const sql = connect(url, config.dbPoolMax);
+  ctx.cleanup.defer('close the pool', () => sql.end({ timeout: 5 }));
+  await migrate(sql);
+  const deps: Deps = {
+    sql, boss: null, clock: systemClock, testClock: null, config, logger: pino({ level: 'silent' }),
+    secrets: await loadInstanceSecrets(sql, config), version: 'bench',
+  };
+  const app = await buildServer(deps);
+  ctx.cleanup.defer('close the instance server', () => app.close());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return { deps, app, base: `http://127.0.0.1:${port}` };
+}
+
+/** The baseline: plain fastify(), no auth, no logging, no schema; one `select 1` on the very same pool. */
+async function startBareServer(ctx: BenchContext, deps: Deps) {
+  const bare = Fastify();
+  bare.get('/bare', async () => {
+    const [row] = await deps.sql<{ one: number }[]>`select 1 as one`;
+    return row;
+  });
+  ctx.cleanup.defer('close the bare server', () => bare.close());
+  await bare.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = bare.server.address() as { port: number };
+  return `http://127.0.0.1:${port}/bare`;
+}
+
+const ms = (n: number) => `${n} ms`;
+const rps = (n: number) => `${n.toLocaleString('en-US')} req/s`;
+const mb = (mib: number) => `${(mib * 2 ** 20 / 1e6).toFixed(1)} MB (${mib} MiB)`;
+
+export const run: BenchModule['run'] = async (ctx) => {
+  ctx.progress('idle RSS of a started instance (`koprogo start` on a fresh data dir)');
+  const rss = process.env.TMP_SKIP ? { rssMiB: 0, peakMiB: 0, idleMs: 0, startMs: 0 } : await measureIdleRss(ctx.cleanup);
+
+  ctx.progress('database, migrations, servers');
+  const db = await openBenchDatabase(ctx.cleanup, 'register-read');
+  const { deps, app, base } = await startInstanceServer(ctx, db.url);
+  const bareUrl = await startBareServer(ctx, deps);
+
+  ctx.progress('seeding 1 building, 100 lots, their holders (through the HTTP API)');
+  const org = await createOrganization(deps, 'Bench syndic office');
+  const syndic = await createActor(deps, { organizationId: org.id, grants: [{ role: 'syndic' }] });
+  const fixture = await createRegisterFixture(app, org.id, syndic.headers);
+  const registerUrl = `${base}/api/v1/orgs/${org.id}/buildings/${fixture.buildingId}/register?limit=100`;
+  const { bytes } = await assertRegister(registerUrl, syndic.headers, fixture);
+
+  const load = { connections: CONNECTIONS, durationSec: MEASURE_SEC };
+  ctx.progress(`bare route: ${WARMUP_SEC} s warm-up + ${MEASURE_SEC} s`);
+  const bareRun = await warmThenMeasure({ ...load, url: bareUrl }, WARMUP_SEC);
+  ctx.progress(`register route: ${WARMUP_SEC} s warm-up + ${MEASURE_SEC} s`);
+  const regRun = await warmThenMeasure({ ...load, url: registerUrl, headers: syndic.headers }, WARMUP_SEC);
+  const halfRate = Math.max(1, Math.floor(bareRun.measured.rps / 2));
+  ctx.progress(`register route at ${halfRate} req/s (half the bare maximum): ${MEASURE_SEC} s`);
+  const regHalf = await runLoad({ ...load, url: registerUrl, headers: syndic.headers, overallRate: halfRate });
+
+  const bareMax = bareRun.measured;
+  const regMax = regRun.measured;
+  const ratio = regMax.rps / bareMax.rps;
+  const keptUp = regHalf.rps >= halfRate * 0.95;
+  const metrics: Metric[] = [
+    { label: 'Bare `select 1`: throughput', value: rps(bareMax.rps) },
+    { label: 'Bare `select 1`: P50 / P99', value: `${ms(bareMax.latency.p50)} / ${ms(bareMax.latency.p99)}` },
+    { label: 'Register (100 lots): throughput', value: rps(regMax.rps) },
+    { label: 'Register (100 lots): P50 / P99', value: `${ms(regMax.latency.p50)} / ${ms(regMax.latency.p99)}` },
+    { label: 'Ratio register ÷ bare (throughput)', value: `${(ratio * 100).toFixed(1)} %`, target: `≥ ${TARGET_RATIO * 100} %`, pass: ratio >= TARGET_RATIO },
+    { label: `Register at ${rps(halfRate)} (half the bare max): achieved`, value: rps(regHalf.rps) },
+    { label: 'Register at half the bare max: P50 / P99', value: `${ms(regHalf.latency.p50)} / ${ms(regHalf.latency.p99)}`,
+      target: `P99 < ${TARGET_P99_MS} ms`, pass: regHalf.latency.p99 < TARGET_P99_MS && keptUp },
+    { label: 'Idle RSS after start (Node process only)', value: mb(rss.rssMiB), target: '< 150 MB', pass: rss.rssMiB * 2 ** 20 < TARGET_RSS_BYTES },
+  ];
+  const notes = [
+    `Loopback only. Server, PostgreSQL and the load generator (autocannon in a worker thread of the bench process) share the same ${ctx.machine.cores} cores, so absolute figures understate a dedicated server; the ratio is what compares.`,
+    `Both routes run in the bench process on one postgres.js pool (max ${deps.config.dbPoolMax} connections); the instance logs nothing (silent pino), the bare route is a plain fastify() without auth, schema or logging.`,
+    `Each register request verifies the bearer JWT, loads the session and grants (1 query), reads the register (1 query) and serializes ${(bytes / 1024).toFixed(1)} KiB of JSON through the zod response schema.`,
+    `Fixture: 1 building of 10,000 shares, ${fixture.lots} lots, ${fixture.holdings} holdings (co-owned 1/2 + 1/2, usufruct + bare ownership), ${fixture.persons} persons; asserted before measuring.`,
+    `Latencies are autocannon's, floored to whole milliseconds. The half-rate run uses autocannon's overallRate, which spreads the rate over the ${CONNECTIONS} connections and sends each connection's per-second quota as fast as it can, so it is bursty; coordinated-omission correction is off there.`,
+    ...(keptUp ? [] : [`At half the bare maximum the register route did not keep up (${regHalf.rps} of ${halfRate} req/s): the P99 target counts as missed.`]),
+    `Idle RSS: VmRSS of the \`node instance/src/cli.ts start\` process (${rss.startMs} ms to GET /ready = 200, then ${rss.idleMs / 1000} s idle; peak during start-up ${rss.peakMiB} MiB); PostgreSQL runs in separate processes and is not counted.`,
+  ];
+  const runs: Array<[string, LoadSummary]> = [
+    ['bare warm-up', bareRun.warmup], ['bare', bareMax], ['register warm-up', regRun.warmup], ['register', regMax], ['register at half rate', regHalf],
+  ];
+  return {
+    context: {
+      PostgreSQL: `${db.version} (${db.origin})`,
+      Load: `autocannon, ${CONNECTIONS} connections, ${WARMUP_SEC} s warm-up then ${MEASURE_SEC} s per route, loopback`,
+    },
+    metrics,
+    notes,
+    failures: runs.flatMap(([label, s]) => loadFailures(label, s)),
+    data: {
+      postgres: db.version, fixture, responseBytes: bytes, halfRate, ratio, rss,
+      runs: Object.fromEntries(runs.map(([label, s]) => [label, s])),
+    },
+  };
+};

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from './errors.ts';
+import { decodeCursor, encodeCursor, finishPage, resolvePage, type SortFields } from './pagination.ts';
+
+const FIELDS: SortFields<'name' | 'createdAt'> = {
+  name: { expr: 'f.name', type: 'text' },
+  createdAt: { expr: 'f.created_at', type: 'timestamptz' },
+};
+const ID = '0b3f2f7e-6a9e-4c39-9a59-2a4c8a0c1d11';
+
+function errorOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('cursors', () => {
+  it('round-trip, including unicode and punctuation in the sort value', () => {
+    const c = { s: '-name', v: 'Résidence "Les Tilleuls", 1/2', i: ID };
+    const text = encodeCursor(c);
+    expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(text)).toEqual(c);
+  });
+
+  it('refuse garbage with request.invalid naming the field', () => {
+    for (const bad of ['%%%', 'bm90IGpzb24', Buffer.from('[1,2,3]').toString('base64url'), Buffer.from('{"s":"a"}').toString('base64url')]) {
+      const e = errorOf(() => decodeCursor(bad));
+      expect([e.code, e.details]).toEqual(['request.invalid', { field: 'querystring.cursor' }]);
+    }
+  });
+});
+
+describe('resolvePage', () => {
+  it('defaults the sort and reads a descending one', () => {
+    expect(resolvePage(FIELDS, { limit: 50 }, 'name')).toMatchObject({ sort: 'name', desc: false, limit: 50, after: null });
+    expect(resolvePage(FIELDS, { limit: 10, sort: '-createdAt' }, 'name')).toMatchObject({ desc: true, field: FIELDS.createdAt });
+  });
+
+  it('refuses a sort outside the whitelist and a bad limit', () => {
+    expect(errorOf(() => resolvePage(FIELDS, { limit: 10, sort: 'password' }, 'name')).details).toEqual({ field: 'querystring.sort' });
+    expect(errorOf(() => resolvePage(FIELDS, { limit: 10, sort: 'constructor' }, 'name')).details).toEqual({ field: 'querystring.sort' });
+    expect(errorOf(() => resolvePage(FIELDS, { limit: 0 }, 'name')).details).toEqual({ field: 'querystring.limit' });
+    expect(errorOf(() => resolvePage(FIELDS, { limit: 201 }, 'name')).details).toEqual({ field: 'querystring.limit' });
+  });
+
+  it('accepts a cursor only with the sort it was made for', () => {
+    const cursor = encodeCursor({ s: 'name', v: 'B', i: ID });
+    expect(resolvePage(FIELDS, { limit: 10, cursor }, 'name').after).toEqual({ value: 'B', id: ID });
+    expect(errorOf(() => resolvePage(FIELDS, { limit: 10, cursor, sort: '-name' }, 'name')).code).toBe('request.invalid');
+    const badId = encodeCursor({ s: 'name', v: 'B', i: "x' or 1=1" });
+    expect(errorOf(() => resolvePage(FIELDS, { limit: 10, cursor: badId }, 'name')).code).toBe('request.invalid');
+  });
+});
+
+describe('finishPage', () => {
+  const rows = ['a', 'b', 'c'].map((k, i) => ({ id: `00000000-0000-4000-8000-00000000000${i}`, _sort_key: k }));
+
+  it('keeps limit rows and points the cursor at the last one when more exist', () => {
+    const page = resolvePage(FIELDS, { limit: 2 }, 'name');
+    const { rows: kept, nextCursor } = finishPage(rows, page);
+    expect(kept.map((r) => r._sort_key)).toEqual(['a', 'b']);
+    expect(decodeCursor(nextCursor!)).toEqual({ s: 'name', v: 'b', i: rows[1]!.id });
+  });
+
+  it('gives no cursor on the last page', () => {
+    expect(finishPage(rows, resolvePage(FIELDS, { limit: 3 }, 'name')).nextCursor).toBeNull();
+    expect(finishPage([], resolvePage(FIELDS, { limit: 3 }, 'name'))).toEqual({ rows: [], nextCursor: null });
+  });
+});
