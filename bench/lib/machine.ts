@@ -1,4 +1,4 @@
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 
 export interface MachineInfo {
   cpu: string;
@@ -7,6 +7,8 @@ export interface MachineInfo {
   os: string;
   node: string;
   date: string;
+  /** 1-minute load average when the run started: other work on the machine skews the figures. */
+  loadAverage: number;
 }
 
 /** The machine the figures come from: they only compare with figures from the same machine. */
@@ -19,6 +21,7 @@ export function machineInfo(): MachineInfo {
     os: `${osType()} ${release()}`,
     node: process.version,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 

@@ -45,7 +45,7 @@ export function textTable(result: BenchResult, machine: MachineInfo): string {
     `   Machine:    ${describeMachine(machine)}`,
     `   Node:       ${machine.node}`,
     ...Object.entries(result.context).map(([k, v]) => `   ${`${k}:`.padEnd(11)} ${v}`),
-    `   Date:       ${machine.date}`,
+    `   Date:       ${machine.date} (1-min load average at start: ${machine.loadAverage})`,
   ];
   const rows = [['Measure', 'Value', 'Target', 'Result'], ...result.metrics.map((m) => [m.label, m.value, m.target ?? '', verdict(m)])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -67,7 +67,7 @@ export function markdownSection(result: BenchResult, machine: MachineInfo): stri
     markerStart(result.name),
     `### ${result.name}: ${result.title}`,
     '',
-    `Measured ${machine.date} with \`npm run bench -- ${result.name}\`.`,
+    `Measured ${machine.date} with \`npm run bench -- ${result.name}\` (1-min load average at start: ${machine.loadAverage}).`,
     '',
     `* Machine: ${describeMachine(machine)}`,
     `* Node: ${machine.node}`,

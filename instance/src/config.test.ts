@@ -24,6 +24,12 @@ describe('config', () => {
     expect(loadConfig({ NODE_ENV: 'test', KOPROGO_TEST_MODE: 'true' }).testMode).toBe(true);
   });
 
+  it('lets command-line overrides win, and ignores absent ones', () => {
+    expect(loadConfig({ PORT: '4000' }, { overrides: { PORT: '5000' } }).port).toBe(5000);
+    expect(loadConfig({ PORT: '4000' }, { overrides: { PORT: undefined } }).port).toBe(4000);
+    expect(() => loadConfig({ PORT: 'eighty' }, { overrides: { HOST: undefined } })).toThrow(/PORT="eighty"/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
   });

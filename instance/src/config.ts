@@ -70,7 +70,8 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean; overrides?: Env } = {}): Config {
   // Empty strings mean "unset" (a common shape for .env files).
-  const cleaned = Object.fromEntries(Object.entries({ ...env, ...opts.overrides }).filter(([, v]) => v !== undefined && v !== ''));
+  const given = (e: Env) => Object.entries(e).filter(([, v]) => v !== undefined && v !== '');
+  const cleaned = Object.fromEntries([...given(env), ...given(opts.overrides ?? {})]);
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {

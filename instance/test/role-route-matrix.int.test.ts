@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { permissionsByRole, ROLES, type Permission, type Role } from '../src/modules/access/access.domain.ts';
+import { seedDemo } from '../src/modules/demo/seed-demo.ts';
+import { createActor, createOrganization, type Actor } from './support/actors.ts';
+import { createTestApp } from './support/test-app.ts';
+
+/**
+ * Every route × every role: non-public routes need authentication, each role gets exactly what
+ * access.domain.ts grants it (403 otherwise), and another organization's ids are always 404
+ * with nothing changed. A new route must be added to `orgRoutes` below, or this test fails.
+ */
+const { app, deps } = await createTestApp();
+const sql = deps.sql;
+
+const orgA = await createOrganization(deps, 'A');
+const orgB = await createOrganization(deps, 'B');
+const adminA = await createActor(deps, { organizationId: orgA.id, grants: [{ role: 'admin' }] });
+const adminB = await createActor(deps, { organizationId: orgB.id, grants: [{ role: 'admin' }] });
+await seedDemo(deps, { organizationId: orgA.id, actorUserId: adminA.userId });
+await seedDemo(deps, { organizationId: orgB.id, actorUserId: adminB.userId });
+const actors = Object.fromEntries(await Promise.all(ROLES.map(async (role) =>
+  [role, await createActor(deps, { organizationId: orgA.id, grants: [{ role }] })] as const))) as Record<Role, Actor>;
+
+/** Holds the throwaway grants that DELETE /roles/:grantId removes. */
+const bystander = await createActor(deps, {});
+
+interface Ids { org: string; buildingId: string; lotId: string; personId: string; holdingId: string; tokenId: string; grantId: string }
+
+async function idsOf(orgId: string, admin: Actor): Promise<Ids> {
+  const [h] = await sql<{ buildingId: string; lotId: string; personId: string; holdingId: string }[]>`
+    select l.building_id as "buildingId", l.id as "lotId", h.person_id as "personId", h.id as "holdingId"
+    from holdings h join lots l on l.id = h.lot_id where h.organization_id = ${orgId} and h.valid_to is null
+    order by l.number limit 1`;
+  const token = await app.inject({ method: 'POST', url: `/api/v1/orgs/${orgId}/api-tokens`, headers: admin.headers, payload: { name: 'fixture' } });
+  const [g] = await sql<{ id: string }[]>`select id from role_grants where organization_id = ${orgId} order by granted_at limit 1`;
+  return { org: orgId, ...h!, tokenId: token.json().id, grantId: g!.id };
+}
+const A = await idsOf(orgA.id, adminA);
+const B = await idsOf(orgB.id, adminB);
+const fraction = { numerator: 1, denominator: 1 };
+
+/** Every route under /api/v1/orgs/:orgId, with the permission it needs ('member': any role). */
+const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member'; body?: (ids: Ids) => unknown }> = [
+  { method: 'GET', url: '/audit', perm: 'audit.read' },
+  { method: 'GET', url: '/roles', perm: 'org.manage_roles' },
+  { method: 'POST', url: '/roles', perm: 'org.manage_roles', body: (i) => ({ email: adminA.email, role: 'owner', buildingId: i.buildingId }) },
+  { method: 'DELETE', url: '/roles/:grantId', perm: 'org.manage_roles' },
+  { method: 'GET', url: '/api-tokens', perm: 'member' },
+  { method: 'POST', url: '/api-tokens', perm: 'member', body: () => ({ name: 'matrix', scopes: ['read'] }) },
+  { method: 'DELETE', url: '/api-tokens/:tokenId', perm: 'member' },
+  { method: 'GET', url: '/buildings', perm: 'building.read' },
+  { method: 'POST', url: '/buildings', perm: 'building.write', body: () => ({
+    name: 'Matrix', address: { street: 'Rue 1', postalCode: '1000', city: 'Bruxelles' }, totalShares: 1000, language: 'fr' }) },
+  { method: 'GET', url: '/buildings/:buildingId', perm: 'building.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId', perm: 'building.write', body: () => ({ name: 'Renamed' }) },
+  { method: 'DELETE', url: '/buildings/:buildingId', perm: 'building.write' },
+  { method: 'GET', url: '/buildings/:buildingId/register', perm: 'register.read' },
+  { method: 'GET', url: '/buildings/:buildingId/lots', perm: 'lot.read' },
+  { method: 'POST', url: '/buildings/:buildingId/lots', perm: 'lot.write', body: () => ({ number: 'MX1', kind: 'cellar', shares: 1 }) },
+  { method: 'GET', url: '/buildings/:buildingId/lots/:lotId', perm: 'lot.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/lots/:lotId', perm: 'lot.write', body: () => ({ floor: 3 }) },
+  { method: 'DELETE', url: '/buildings/:buildingId/lots/:lotId', perm: 'lot.write' },
+  { method: 'GET', url: '/buildings/:buildingId/lots/:lotId/holdings', perm: 'register.read' },
+  { method: 'POST', url: '/buildings/:buildingId/lots/:lotId/holdings', perm: 'register.write',
+    body: (i) => ({ validFrom: '2030-01-01', holdings: [{ personId: i.personId, right: 'full', part: fraction }] }) },
+  { method: 'POST', url: '/buildings/:buildingId/lots/:lotId/transfers', perm: 'register.write',
+    body: (i) => ({ date: '2031-01-01', holdings: [{ personId: i.personId, right: 'full', part: fraction }] }) },
+  { method: 'POST', url: '/buildings/:buildingId/lots/:lotId/holdings/:holdingId/close', perm: 'register.write', body: () => ({ date: '2032-01-01' }) },
+  { method: 'GET', url: '/persons', perm: 'person.read' },
+  { method: 'POST', url: '/persons', perm: 'person.write', body: () => ({ kind: 'natural', firstName: 'Matrix', lastName: 'Test' }) },
+  { method: 'GET', url: '/persons/:personId', perm: 'person.read' },
+  { method: 'PATCH', url: '/persons/:personId', perm: 'person.write', body: () => ({ firstName: 'Changed' }) },
+  { method: 'DELETE', url: '/persons/:personId', perm: 'person.write' },
+  { method: 'GET', url: '/persons/:personId/holdings', perm: 'person.read' },
+];
+
+const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
+  'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh']);
+
+const fill = (url: string, ids: Ids, orgId = ids.org) =>
+  `/api/v1/orgs/${orgId}${url.replace(/:(\w+)/g, (_, k: keyof Ids) => ids[k])}`;
+
+async function call(r: (typeof orgRoutes)[number], ids: Ids, actor?: Actor, orgId?: string) {
+  return app.inject({
+    method: r.method as 'GET', url: fill(r.url, ids, orgId), headers: actor?.headers ?? {},
+    ...(r.body ? { payload: r.body(ids) as object } : {}),
+  });
+}
+
+/** A fingerprint of every row of organization B, to prove cross-tenant writes changed nothing. */
+async function fingerprintOfB(): Promise<string> {
+  const tables = ['buildings', 'lots', 'persons', 'holdings', 'role_grants', 'api_tokens'];
+  const parts = await Promise.all(tables.map((t) => sql.unsafe(
+    `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
+  return parts.map((p) => p[0]!.h).join(',');
+}
+
+describe('role × route matrix', () => {
+  it('lists every organization route of the application', () => {
+    const actual = app.routeTable.filter((r) => r.url.startsWith('/api/v1/orgs/:orgId/'))
+      .map((r) => `${r.method} ${r.url.replace('/api/v1/orgs/:orgId', '')}`).sort();
+    expect(actual).toEqual(orgRoutes.map((r) => `${r.method} ${r.url}`).sort());
+  });
+
+  it('answers 401 with a JSON code on every non-public route without a token', async () => {
+    const guarded = app.routeTable.filter((r) => !PUBLIC.has(`${r.method} ${r.url}`) && !r.url.startsWith('/docs'));
+    expect(guarded.length).toBeGreaterThan(30);
+    for (const r of guarded) {
+      const res = await app.inject({ method: r.method as 'GET', url: r.url.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000') });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+      expect(res.json().error.code).toBe('auth.unauthenticated');
+    }
+  });
+
+  it('gives each role exactly what its permissions allow (403 otherwise)', async () => {
+    for (const role of ROLES) {
+      for (const r of orgRoutes) {
+        if (r.url === '/roles/:grantId') {
+          const [g] = await sql<{ id: string }[]>`insert into role_grants (organization_id, user_id, role, granted_at)
+            values (${A.org}, ${bystander.userId}, 'accountant', now()) on conflict do nothing returning id`;
+          A.grantId = g?.id ?? A.grantId;
+        }
+        if (r.url === '/api-tokens/:tokenId') { // members revoke their own tokens
+          const own = await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/api-tokens`, headers: actors[role].headers, payload: { name: 'own' } });
+          A.tokenId = own.json().id;
+        }
+        const res = await call(r, A, actors[role]);
+        const allowed = r.perm === 'member' || permissionsByRole[role].includes(r.perm);
+        const label = `${role} ${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 160)}`;
+        if (allowed) expect([401, 403, 404, 500].includes(res.statusCode), label).toBe(false);
+        else {
+          expect(res.statusCode, label).toBe(403);
+          expect(res.json().error.code).toBe('auth.forbidden');
+        }
+      }
+    }
+  });
+
+  it('answers 404 for another organization, and for its ids inside ours, and changes nothing there', async () => {
+    const before = await fingerprintOfB();
+    for (const r of orgRoutes) {
+      const other = await call(r, B, adminA, B.org);
+      expect(other.statusCode, `${r.method} ${r.url} in B`).toBe(404);
+      expect(other.json().error.code).toBe('organization.not_found');
+      if (!r.url.includes(':')) continue;
+      const crossIds: Ids = { ...B, org: A.org };
+      const res = await call(r, crossIds, adminA);
+      expect(res.statusCode, `${r.method} ${r.url} with B's ids → ${res.body.slice(0, 160)}`).toBe(404);
+    }
+    expect(await fingerprintOfB()).toBe(before);
+  });
+
+  it('answers an unknown id exactly like another tenant\'s id', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const a = await app.inject({ method: 'GET', url: `/api/v1/orgs/${A.org}/buildings/${unknown}`, headers: adminA.headers });
+    const b = await app.inject({ method: 'GET', url: `/api/v1/orgs/${A.org}/buildings/${B.buildingId}`, headers: adminA.headers });
+    expect(a.statusCode).toBe(404);
+    expect(b.statusCode).toBe(404);
+    expect(a.json().error.code).toBe(b.json().error.code);
+    const u = await app.inject({ method: 'GET', url: `/api/v1/orgs/${unknown}/buildings`, headers: adminA.headers });
+    expect(u.statusCode).toBe(404);
+    expect(u.json().error.code).toBe('organization.not_found');
+  });
+
+  it('narrows a read-only API token to reads, and binds it to its organization', async () => {
+    const created = await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/api-tokens`, headers: adminA.headers, payload: { name: 'ro', scopes: ['read'] } });
+    expect(created.statusCode).toBe(201);
+    const headers = { authorization: `Bearer ${created.json().token}` };
+    expect((await app.inject({ method: 'GET', url: `/api/v1/orgs/${A.org}/buildings`, headers })).statusCode).toBe(200);
+    const write = await app.inject({ method: 'PATCH', url: `/api/v1/orgs/${A.org}/buildings/${A.buildingId}`, headers, payload: { name: 'x' } });
+    expect(write.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/orgs/${B.org}/buildings`, headers })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers })).statusCode).toBe(403);
+    const revoked = await app.inject({ method: 'DELETE', url: `/api/v1/orgs/${A.org}/api-tokens/${created.json().id}`, headers: adminA.headers });
+    expect(revoked.json().revokedAt).not.toBeNull();
+    const after = await app.inject({ method: 'GET', url: `/api/v1/orgs/${A.org}/buildings`, headers });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('auth.token_invalid');
+    const stored = await sql`select token_hash from api_tokens where id = ${created.json().id}`;
+    expect(stored[0]!.token_hash).not.toContain(created.json().token);
+  });
+});
