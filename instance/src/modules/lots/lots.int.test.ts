@@ -92,7 +92,7 @@ describe('lot lists', () => {
   it('paginates, filters by kind and floor, and sorts (including an empty floor)', async () => {
     const b = await createBuilding(api, { totalShares: 10_000 });
     const specs = [['A1', 'apartment', 1, 500], ['A2', 'apartment', 2, 400], ['A3', 'apartment', 3, 300],
-      ['C1', 'cellar', -1, 20], ['C2', 'cellar', -1, 30], ['P1', 'parking', null, 50]] as const;
+      ['C1', 'cellar', -1, 20], ['C2', 'cellar', -2, 30], ['P1', 'parking', null, 50]] as const;
     for (const [number, kind, floor, shares] of specs) await createLot(api, b.id, { number, kind, floor, shares });
 
     const p1 = (await api.get(`/buildings/${b.id}/lots?limit=4`)).json();
@@ -101,15 +101,16 @@ describe('lot lists', () => {
     expect([numbers(p2), p2.nextCursor]).toEqual([['C2', 'P1'], null]);
 
     expect(numbers((await api.get(`/buildings/${b.id}/lots?kind=cellar`)).json())).toEqual(['C1', 'C2']);
-    expect(numbers((await api.get(`/buildings/${b.id}/lots?floor=-1&sort=-shares`)).json())).toEqual(['C2', 'C1']);
+    expect(numbers((await api.get(`/buildings/${b.id}/lots?kind=cellar&sort=-shares`)).json())).toEqual(['C2', 'C1']);
+    expect(numbers((await api.get(`/buildings/${b.id}/lots?floor=-1`)).json())).toEqual(['C1']);
 
     const byFloor = (await api.get(`/buildings/${b.id}/lots?sort=floor&limit=2`)).json();
-    expect(numbers(byFloor)).toEqual(['P1', 'C1']);
+    expect(numbers(byFloor)).toEqual(['P1', 'C2']);
     const byFloor2 = (await api.get(`/buildings/${b.id}/lots?sort=floor&limit=2&cursor=${byFloor.nextCursor}`)).json();
-    expect(numbers(byFloor2)).toEqual(['C2', 'A1']);
+    expect(numbers(byFloor2)).toEqual(['C1', 'A1']);
     const desc = (await api.get(`/buildings/${b.id}/lots?sort=-floor&limit=5`)).json();
     const descRest = (await api.get(`/buildings/${b.id}/lots?sort=-floor&limit=5&cursor=${desc.nextCursor}`)).json();
-    expect([...numbers(desc), ...numbers(descRest)]).toEqual(['A3', 'A2', 'A1', 'C2', 'C1', 'P1']);
+    expect([...numbers(desc), ...numbers(descRest)]).toEqual(['A3', 'A2', 'A1', 'C1', 'C2', 'P1']);
     expect((await api.get(`/buildings/${b.id}/lots?kind=villa`)).statusCode).toBe(400);
   });
 });
