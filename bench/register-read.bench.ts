@@ -12,6 +12,7 @@ import type { Deps } from '../instance/src/platform/deps.ts';
 import { migrate } from '../instance/src/platform/migrate.ts';
 import { buildServer } from '../instance/src/server.ts';
 import { createActor, createOrganization } from '../instance/test/support/actors.ts';
+import { cpuSnapshot, type CpuPerRequest } from './lib/cpu.ts';
 import { openBenchDatabase } from './lib/database.ts';
 import { measureIdleRss } from './lib/idle-rss.ts';
 import { loadFailures, runLoad, warmThenMeasure, type LoadSummary } from './lib/load.ts';
@@ -67,6 +68,7 @@ async function startBareServer(ctx: BenchContext, deps: Deps, orgId: string, bui
 
 const ms = (n: number) => `${n} ms`;
 const rps = (n: number) => `${n.toLocaleString('en-US')} req/s`;
+const cpu = (c: CpuPerRequest | null) => (c ? `${c.serverMs} ms / ${c.postgresMs === null ? 'n/a' : `${c.postgresMs} ms`}` : 'n/a');
 const mb = (mib: number) => `${(mib * 2 ** 20 / 1e6).toFixed(1)} MB (${mib} MiB)`;
 
 export const run: BenchModule['run'] = async (ctx) => {
@@ -88,15 +90,16 @@ export const run: BenchModule['run'] = async (ctx) => {
   const bareBase = await startBareServer(ctx, deps, org.id, fixture.buildingId);
 
   const load = { connections: CONNECTIONS, durationSec: MEASURE_SEC };
+  const probe = () => cpuSnapshot(deps.sql);
   ctx.progress(`bare route: ${WARMUP_SEC} s warm-up + ${MEASURE_SEC} s`);
-  const bareRun = await warmThenMeasure({ ...load, url: `${bareBase}/bare` }, WARMUP_SEC);
+  const bareRun = await warmThenMeasure({ ...load, url: `${bareBase}/bare` }, WARMUP_SEC, probe);
   ctx.progress(`bare route + register service (no auth, no zod): ${WARMUP_SEC} s warm-up + ${MEASURE_SEC} s`);
-  const bareRegRun = await warmThenMeasure({ ...load, url: `${bareBase}/bare-register` }, WARMUP_SEC);
+  const bareRegRun = await warmThenMeasure({ ...load, url: `${bareBase}/bare-register` }, WARMUP_SEC, probe);
   ctx.progress(`register route: ${WARMUP_SEC} s warm-up + ${MEASURE_SEC} s`);
-  const regRun = await warmThenMeasure({ ...load, url: registerUrl, headers: syndic.headers }, WARMUP_SEC);
+  const regRun = await warmThenMeasure({ ...load, url: registerUrl, headers: syndic.headers }, WARMUP_SEC, probe);
   const halfRate = Math.max(1, Math.floor(bareRun.measured.rps / 2));
   ctx.progress(`register route at ${halfRate} req/s (half the bare maximum): ${MEASURE_SEC} s`);
-  const regHalf = await runLoad({ ...load, url: registerUrl, headers: syndic.headers, overallRate: halfRate });
+  const regHalf = await runLoad({ ...load, url: registerUrl, headers: syndic.headers, overallRate: halfRate }, probe);
 
   const bareMax = bareRun.measured;
   const regMax = regRun.measured;
@@ -105,10 +108,13 @@ export const run: BenchModule['run'] = async (ctx) => {
   const metrics: Metric[] = [
     { label: 'Bare `select 1`: throughput', value: rps(bareMax.rps) },
     { label: 'Bare `select 1`: P50 / P99', value: `${ms(bareMax.latency.p50)} / ${ms(bareMax.latency.p99)}` },
+    { label: 'Bare `select 1`: CPU per request (server thread / PostgreSQL)', value: cpu(bareMax.cpu) },
     { label: 'Bare + register service (no auth, no zod): throughput', value: rps(bareRegRun.measured.rps) },
     { label: 'Bare + register service: P50 / P99', value: `${ms(bareRegRun.measured.latency.p50)} / ${ms(bareRegRun.measured.latency.p99)}` },
+    { label: 'Bare + register service: CPU per request (server / PostgreSQL)', value: cpu(bareRegRun.measured.cpu) },
     { label: 'Register (100 lots): throughput', value: rps(regMax.rps) },
     { label: 'Register (100 lots): P50 / P99', value: `${ms(regMax.latency.p50)} / ${ms(regMax.latency.p99)}` },
+    { label: 'Register: CPU per request (server thread / PostgreSQL)', value: cpu(regMax.cpu) },
     { label: 'Ratio register ÷ bare (throughput)', value: `${(ratio * 100).toFixed(1)} %`, target: `≥ ${TARGET_RATIO * 100} %`, pass: ratio >= TARGET_RATIO },
     { label: `Register at ${rps(halfRate)} (half the bare max): achieved`, value: rps(regHalf.rps) },
     { label: 'Register at half the bare max: P50 / P99', value: `${ms(regHalf.latency.p50)} / ${ms(regHalf.latency.p99)}`,
@@ -120,6 +126,7 @@ export const run: BenchModule['run'] = async (ctx) => {
     `All routes run in the bench process on one postgres.js pool (max ${deps.config.dbPoolMax} connections). The instance logs nothing (silent pino); the bare routes are a plain fastify() without auth, schema or logging.`,
     `A register request verifies the bearer JWT, loads the session and grants (1 query), reads the register (1 statement that builds the JSON in PostgreSQL), maps the parts and validates ${(bytes / 1024).toFixed(1)} KiB of response through the zod schema. "Bare + register service" runs the same service and mapping without auth and zod: it separates the SQL from the layers above it.`,
     `Fixture: 1 building of 10,000 shares, ${fixture.lots} lots, ${fixture.holdings} holdings (co-owned 1/2 + 1/2, usufruct + bare ownership), ${fixture.persons} persons, created through the API, ANALYZEd, and asserted before measuring.`,
+    `CPU per request: CPU time of the bench's main thread (both servers; autocannon excluded) and of this database's PostgreSQL backends (/proc), divided by the completed requests of the measured run.`,
     `Latencies are autocannon's, floored to whole milliseconds. The half-rate run uses autocannon's overallRate, which splits the rate over the ${CONNECTIONS} connections and sends each connection's per-second quota as fast as it can (bursty); coordinated-omission correction is off there.`,
     ...(keptUp ? [] : [`At half the bare maximum the register route did not keep up (${rps(regHalf.rps)} of ${rps(halfRate)}): it ran saturated, and the P99 target counts as missed.`]),
     `Idle RSS: VmRSS of the \`node instance/src/cli.ts start\` process on a fresh data dir (${(rss.startMs / 1000).toFixed(1)} s to GET /ready = 200, embedded PostgreSQL initdb included, then ${rss.idleMs / 1000} s idle; peak during start-up ${rss.peakMiB} MiB). PostgreSQL runs in separate processes and is not counted.`,

@@ -1,4 +1,5 @@
 import autocannon, { type Result } from 'autocannon';
+import { cpuPerRequest, type CpuPerRequest, type CpuSnapshot } from './cpu.ts';
 
 export interface LoadOptions {
   url: string;
@@ -23,6 +24,8 @@ export interface LoadSummary {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
+  /** CPU per request in the servers' thread and in PostgreSQL, when a probe was given. */
+  cpu: CpuPerRequest | null;
 }
 
 /**
@@ -30,7 +33,8 @@ export interface LoadSummary {
  * the event loop of the servers under test, only the machine's cores. Bounded: stopped and failed
  * if it has not finished 30 s after its planned duration.
  */
-export async function runLoad(opts: LoadOptions): Promise<LoadSummary> {
+export async function runLoad(opts: LoadOptions, probe?: () => Promise<CpuSnapshot>): Promise<LoadSummary> {
+  const before = probe ? await probe() : null;
   const instance = autocannon({
     url: opts.url,
     headers: opts.headers ?? {},
@@ -48,13 +52,15 @@ export async function runLoad(opts: LoadOptions): Promise<LoadSummary> {
     }, (opts.durationSec + 30) * 1000);
   });
   try {
-    return summarize(opts, await Promise.race([Promise.resolve(instance), deadline]));
+    const result = await Promise.race([Promise.resolve(instance), deadline]);
+    const cpu = before && probe ? cpuPerRequest(before, await probe(), result.requests.total) : null;
+    return { ...summarize(opts, result), cpu };
   } finally {
     clearTimeout(timer);
   }
 }
 
-function summarize(opts: LoadOptions, r: Result): LoadSummary {
+function summarize(opts: LoadOptions, r: Result): Omit<LoadSummary, 'cpu'> {
   return {
     url: opts.url,
     connections: opts.connections,
@@ -71,9 +77,10 @@ function summarize(opts: LoadOptions, r: Result): LoadSummary {
 }
 
 /** Warm-up run (its figures are dropped, except for failures), then the measured run. */
-export async function warmThenMeasure(opts: LoadOptions, warmupSec: number): Promise<{ warmup: LoadSummary; measured: LoadSummary }> {
+export async function warmThenMeasure(opts: LoadOptions, warmupSec: number, probe?: () => Promise<CpuSnapshot>):
+  Promise<{ warmup: LoadSummary; measured: LoadSummary }> {
   const warmup = await runLoad({ ...opts, durationSec: warmupSec });
-  const measured = await runLoad(opts);
+  const measured = await runLoad(opts, probe);
   return { warmup, measured };
 }
 

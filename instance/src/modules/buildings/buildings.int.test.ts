@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildingBody, createBuilding, createLot, registerHarness, UNKNOWN_ID } from './register.int-support.ts';
+import { buildingBody, createBuilding, createLot, registerHarness, UNKNOWN_ID } from '../../../test/support/register.ts';
 
 const h = await registerHarness();
 const { api } = h;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, createOrganization } from '../../../test/support/actors.ts';
-import { clientFor, registerHarness } from '../buildings/register.int-support.ts';
+import { clientFor, registerHarness } from '../../../test/support/register.ts';
 import { seedDemo } from './seed-demo.ts';
 
 const h = await registerHarness();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBuilding, createLot, createPerson, registerHarness, type Client } from '../buildings/register.int-support.ts';
+import { createBuilding, createLot, createPerson, registerHarness, type Client } from '../../../test/support/register.ts';
 
 const h = await registerHarness();
 const { api } = h;

@@ -1,3 +1,4 @@
+import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { resolvePage, type PageRequest } from '../../platform/pagination.ts';
 import { isBuildingComplete } from '../buildings/buildings.domain.ts';
@@ -10,7 +11,6 @@ import {
   type Holding, type HoldingRequest,
 } from './holdings.domain.ts';
 import * as repo from './holdings.repo.ts';
-import type { Db } from '../../platform/db.ts';
 
 /** Use cases of the share register: who holds which lot, from when to when. */
 

@@ -1,6 +1,6 @@
-import { createActor, createOrganization } from '../../../test/support/actors.ts';
-import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import type { Role } from '../access/access.domain.ts';
+import { createActor, createOrganization } from './actors.ts';
+import { createTestApp, type TestApp } from './test-app.ts';
+import type { Role } from '../../src/modules/access/access.domain.ts';
 
 /** Test support for the share-register int tests (not a test file; not used by the instance). */
 

@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startEmbeddedPg } from '../../instance/src/platform/embedded-pg.ts';
+import { connect } from '../../instance/src/platform/db.ts';
+import { openBenchDatabase } from '../lib/database.ts';
+import { Cleanup } from '../lib/cleanup.ts';
+const dir = mkdtempSync(join(tmpdir(), 'scratch-'));
+const pg = await startEmbeddedPg({ dataDir: dir, port: 0, logger: pino({ level: 'silent' }) });
+process.env.BENCH_DATABASE_URL = pg.url;
+const c = new Cleanup();
+const db = await openBenchDatabase(c, 'register-read');
+const admin = connect(pg.url, 1);
+console.log(db.origin, (await admin`select datname from pg_database where datname like 'koprogo_bench%'`).map((r) => r.datname));
+const s = connect(db.url, 1); await s`select 1`; // an open connection: drop ... with (force) must cope
+console.log(await c.runAll());
+console.log((await admin`select datname from pg_database where datname like 'koprogo_bench%'`).length);
+await s.end({ timeout: 0 }).catch(() => {});
+await admin.end(); await pg.stop(); rmSync(dir, { recursive: true, force: true });
