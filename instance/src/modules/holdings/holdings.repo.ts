@@ -79,16 +79,26 @@ export interface RegisterRead {
   nextCursor: string | null;
 }
 
-interface RegisterJsonLot extends Omit<RegisterLotRow, 'holders'> { _sort_key: string; holders: HoldingRow[] }
+interface RegisterFlatRow {
+  buildingName: string; totalShares: number; sharesAllocated: number; total: number;
+  lotId: string | null; number: string; kind: LotKind; floor: number | null; shares: number; _sort_key: string;
+  holdingId: string | null; personId: string; personName: string; right: Right; partNum: number; partDen: number;
+  votes: boolean; paysOrdinary: boolean; paysExtraordinary: boolean; validFrom: string; validTo: string | null;
+}
 
 /**
- * The register of a building as of a date, one page of lots with their holders, in ONE query:
- * the building (null when unknown in this organization), the filtered total and the page as JSON.
+ * The register of a building as of a date, one page of lots with their holders, in ONE query.
+ * It returns flat rows (a lot repeated per holder) that are grouped here: building JSON inside
+ * PostgreSQL per lot cost ten times more (docs/performance.md). No row: unknown building.
  */
 export async function readRegister(sql: Db, organizationId: string, buildingId: string, asOf: string, filter: LotFilter,
   page: ResolvedPage): Promise<RegisterRead | null> {
-  const [row] = await sql<{ id: string; name: string; totalShares: number; sharesAllocated: number; total: number; items: RegisterJsonLot[] }[]>`
-    with f as (
+  const rows = await sql<RegisterFlatRow[]>`
+    with b as (
+      select b.id, b.name, b.total_shares,
+        (select coalesce(sum(l.shares), 0)::int from lots l where l.organization_id = b.organization_id and l.building_id = b.id) as allocated
+      from buildings b where b.organization_id = ${organizationId} and b.id = ${buildingId}
+    ), f as (
       select l.id, l.building_id, l.number, l.kind, l.floor, l.shares, l.created_at from lots l
       where l.organization_id = ${organizationId} and l.building_id = ${buildingId} ${lotFilterSql(sql, filter)}
     ), p as (
@@ -96,29 +106,39 @@ export async function readRegister(sql: Db, organizationId: string, buildingId: 
       from f where true ${keysetCondition(sql, page)}
       order by ${keysetOrder(sql, page)} limit ${page.limit + 1}
     )
-    select b.id, b.name, b.total_shares as "totalShares",
-      (select coalesce(sum(l.shares), 0)::int from lots l where l.organization_id = b.organization_id and l.building_id = b.id) as "sharesAllocated",
+    select b.name as "buildingName", b.total_shares as "totalShares", b.allocated as "sharesAllocated",
       (select count(*)::int from f) as total,
-      coalesce((select json_agg(json_build_object(
-          'id', p.id, 'buildingId', p.building_id, 'number', p.number, 'kind', p.kind, 'floor', p.floor, 'shares', p.shares,
-          '_sort_key', p._sort_key,
-          'holders', coalesce((select json_agg(json_build_object(
-              'id', h.id, 'lotId', h.lot_id, 'personId', h.person_id, 'personName', pe.display_name, 'right', h.right_kind,
-              'partNum', h.part_num, 'partDen', h.part_den, 'votes', h.votes, 'paysOrdinary', h.pays_ordinary,
-              'paysExtraordinary', h.pays_extraordinary, 'validFrom', h.valid_from, 'validTo', h.valid_to)
-              order by ${sql.unsafe(HOLDER_ORDER)})
-            from holdings h ${sql.unsafe(JOIN_PERSON)}
-            where h.organization_id = ${organizationId} and h.lot_id = p.id
-              and h.valid_from <= ${asOf}::date and (h.valid_to is null or h.valid_to > ${asOf}::date)), '[]'::json))
-          order by ${keysetOrder(sql, page, 'p._sort_value', 'p.id')})
-        from p), '[]'::json) as items
-    from buildings b where b.organization_id = ${organizationId} and b.id = ${buildingId}`;
-  if (!row) return null;
-  const { rows, nextCursor } = finishPage(row.items, page);
+      p.id as "lotId", p.number, p.kind, p.floor, p.shares, p._sort_key,
+      h.id as "holdingId", h.person_id as "personId", pe.display_name as "personName", h.right_kind as "right",
+      h.part_num as "partNum", h.part_den as "partDen", h.votes, h.pays_ordinary as "paysOrdinary",
+      h.pays_extraordinary as "paysExtraordinary", h.valid_from::text as "validFrom", h.valid_to::text as "validTo"
+    from b
+    left join p on true
+    left join holdings h on h.organization_id = ${organizationId} and h.lot_id = p.id
+      and h.valid_from <= ${asOf}::date and (h.valid_to is null or h.valid_to > ${asOf}::date)
+    left join persons pe on pe.organization_id = h.organization_id and pe.id = h.person_id
+    order by ${keysetOrder(sql, page, 'p._sort_value', 'p.id')}, ${sql.unsafe(HOLDER_ORDER)}`;
+  const first = rows[0];
+  if (!first) return null;
+  const lots: (RegisterLotRow & { _sort_key: string })[] = [];
+  for (const r of rows) {
+    if (r.lotId === null) continue; // a building without lots (on this page)
+    let lot = lots[lots.length - 1];
+    if (!lot || lot.id !== r.lotId) {
+      lot = { id: r.lotId, buildingId, number: r.number, kind: r.kind, floor: r.floor, shares: r.shares, _sort_key: r._sort_key, holders: [] };
+      lots.push(lot);
+    }
+    if (r.holdingId !== null) {
+      lot.holders.push(toHolding({ id: r.holdingId, lotId: r.lotId, personId: r.personId, personName: r.personName, right: r.right,
+        partNum: r.partNum, partDen: r.partDen, votes: r.votes, paysOrdinary: r.paysOrdinary, paysExtraordinary: r.paysExtraordinary,
+        validFrom: r.validFrom, validTo: r.validTo }));
+    }
+  }
+  const { rows: kept, nextCursor } = finishPage(lots, page);
   return {
-    building: { id: row.id, name: row.name, totalShares: row.totalShares, sharesAllocated: row.sharesAllocated },
-    items: rows.map(({ _sort_key: _, holders, ...lot }) => ({ ...lot, holders: holders.map(toHolding) })),
-    total: row.total,
+    building: { id: buildingId, name: first.buildingName, totalShares: first.totalShares, sharesAllocated: first.sharesAllocated },
+    items: kept.map(({ _sort_key: _, ...lot }) => lot),
+    total: first.total,
     nextCursor,
   };
 }
