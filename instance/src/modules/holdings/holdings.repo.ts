@@ -94,7 +94,7 @@ interface RegisterFlatRow {
 export async function readRegister(sql: Db, organizationId: string, buildingId: string, asOf: string, filter: LotFilter,
   page: ResolvedPage): Promise<RegisterRead | null> {
   const rows = await sql<RegisterFlatRow[]>`
-    with b as (
+    with b as materialized ( -- once, not once per output row
       select b.id, b.name, b.total_shares,
         (select coalesce(sum(l.shares), 0)::int from lots l where l.organization_id = b.organization_id and l.building_id = b.id) as allocated
       from buildings b where b.organization_id = ${organizationId} and b.id = ${buildingId}
