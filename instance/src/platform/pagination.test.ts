@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from './errors.ts';
 import { decodeCursor, encodeCursor, finishPage, resolvePage, type SortFields } from './pagination.ts';
+import { errorOf } from '../../test/support/errors.ts';
 
 const FIELDS: SortFields<'name' | 'createdAt'> = {
   name: { expr: 'f.name', type: 'text' },
@@ -8,15 +8,6 @@ const FIELDS: SortFields<'name' | 'createdAt'> = {
 };
 const ID = '0b3f2f7e-6a9e-4c39-9a59-2a4c8a0c1d11';
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('cursors', () => {
   it('round-trip, including unicode and punctuation in the sort value', () => {

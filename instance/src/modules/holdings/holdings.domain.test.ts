@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/errors.ts';
 import { fraction } from './fraction.domain.ts';
+import { errorOf } from '../../../test/support/errors.ts';
 import {
   activeAt, checkAddition, checkClose, defaultFlags, firstExcess, isComplete, planTransfer, toNewHoldings,
   type HoldingRequest, type Right, type Span,
@@ -11,15 +11,6 @@ const span = (right: Right, n: number, d: number, validFrom: string, validTo: st
 const req = (personId: string, right: Right, numerator: number, denominator: number): HoldingRequest =>
   ({ personId, right, part: { numerator, denominator } });
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('default flags', () => {
   it('follow the right', () => {

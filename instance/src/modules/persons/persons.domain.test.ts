@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/errors.ts';
 import { applyPersonPatch, changedPersonFields, displayName, emailConsentActive, validatePerson, type PersonInput } from './persons.domain.ts';
+import { errorOf } from '../../../test/support/errors.ts';
 
 const today = '2024-06-01';
 const natural: PersonInput = { kind: 'natural', firstName: 'Sophie', lastName: 'Dubois', language: 'fr' };
 const legal: PersonInput = { kind: 'legal', companyName: 'Brasserie du Parc SRL', enterpriseNumber: 'BE0456789034', language: 'fr' };
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('validatePerson', () => {
   it('accepts natural and legal persons and normalises the BCE number', () => {
