@@ -37,6 +37,10 @@ export async function createHttp(logger: Logger, opts: { version: string; bodyLi
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
+    // Errors Fastify raises before routing (a malformed percent-encoding in the path…): same JSON shape.
+    frameworkErrors: (err, req, reply) => {
+      (reply as FastifyReply).status(400).send(errorBody(req, 'request.invalid', err.message));
+    },
     // Fastify logs method, url and address; never bodies, so no password or token reaches a log.
   }).withTypeProvider<ZodTypeProvider>();
 

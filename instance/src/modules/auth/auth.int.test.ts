@@ -149,7 +149,9 @@ describe('logs and audit', () => {
   it('never writes passwords or tokens to the log or the audit log', async () => {
     const s = await registerAndLogin('secret-keeper@example.org');
     await post('/api/v1/auth/refresh', { refreshToken: s.refreshToken });
+    await get('/api/v1/organizations?q=Dubois-Secret-Name', s.accessToken);
     const all = t.logs.join('\n');
+    expect(all).not.toContain('Dubois-Secret-Name');
     expect(t.logs.length).toBeGreaterThan(0);
     expect(all).not.toContain(PASSWORD);
     expect(all).not.toContain(s.refreshToken);
