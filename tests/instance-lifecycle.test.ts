@@ -91,6 +91,27 @@ describe('instance lifecycle on the embedded PostgreSQL', () => {
     expect(await inst.exited).toBe(0);
   });
 
+  it('runs on an external PostgreSQL given by DATABASE_URL, starting none of its own', async () => {
+    const embedded = await startInstanceProcess(env);
+    const pid = readFileSync(join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n');
+    const password = readFileSync(join(dataDir, 'pg-password'), 'utf8').trim();
+    const url = `postgres://koprogo:${password}@127.0.0.1:${pid[3]}/postgres`;
+    const otherDir = mkdtempSync(join(tmpdir(), 'koprogo-ext-'));
+    const external = await startInstanceProcess({ KOPROGO_DATA_DIR: otherDir, DATABASE_URL: url });
+    expect(await (await fetch(`${external.url}/ready`)).json()).toMatchObject({ status: 'ready' });
+    // Same database: the administrator created through the first instance logs in through the second.
+    const login = await fetch(`${external.url}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'op@example.org', password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    expect(existsSync(join(otherDir, 'pgdata'))).toBe(false);
+    external.child.kill('SIGTERM');
+    expect(await external.exited).toBe(0);
+    embedded.child.kill('SIGTERM');
+    expect(await embedded.exited).toBe(0);
+    rmSync(otherDir, { recursive: true, force: true });
+  });
+
   it('stops start-up with a message naming a bad variable', async () => {
     const res = await runCli(['start'], { ...env, PORT: 'eighty' });
     expect(res.code).toBe(1);
