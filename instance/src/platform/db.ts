@@ -15,9 +15,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * int8 (bigint) columns hold amounts in cents: read them as JS numbers, refusing any value a
+ * number cannot hold exactly (beyond ±2^53, i.e. ±90 trillion euros).
+ */
+const bigintAsNumber = {
+  to: 20, from: [20],
+  serialize: (v: number | bigint) => String(v),
+  parse: (v: string) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${v} does not fit a JS number exactly`);
+    return n;
+  },
+};
+
 export function connect(url: string, max = 10): Pool {
   return postgres(url, {
     max,
+    types: { bigint: bigintAsNumber },
     onnotice: () => {},
     transform: { undefined: null },
     connection: { application_name: 'koprogo' },

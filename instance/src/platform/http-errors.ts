@@ -39,7 +39,9 @@ export function statusForCode(code: string): number {
   const direct = httpStatusByCode[code];
   if (direct) return direct;
   if (code.endsWith('.not_found')) return 404;
-  if (code.endsWith('.conflict')) return 409;
+  // State conflicts, by naming convention: `invoice.already_approved`, `entry.immutable`,
+  // `expense.illegal_transition`, `fiscal_year.closed`, `payment.duplicate`, `lot.has_history`…
+  if (/\.(conflict|already_[a-z_]+|immutable|illegal_transition|closed|duplicate|has_[a-z_]+)$/.test(code)) return 409;
   return 422;
 }
 
