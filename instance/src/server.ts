@@ -5,6 +5,10 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { organizationRoutes, orgMemberRoutes } from './modules/organizations/organizations.routes.ts';
 import { registerRoutes } from './modules/register.ts';
+import { accountingRoutes } from './modules/accounting/accounting.plugin.ts';
+import { callRoutes } from './modules/calls/calls.plugin.ts';
+import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
+import { moneyRoutes } from './modules/money/money.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 
 /**
@@ -22,6 +26,10 @@ export async function buildServer(deps: Deps): Promise<App> {
       await orgMemberRoutes(org, deps);
       await auditRoutes(org, deps);
       await registerRoutes(org, deps);
+      await moneyRoutes(org, deps);
+      await accountingRoutes(org, deps);
+      await expenseRoutes(org, deps);
+      await callRoutes(org, deps);
     }, { prefix: '/orgs/:orgId' });
   }, { prefix: '/api/v1' });
   return app;
