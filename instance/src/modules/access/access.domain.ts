@@ -12,16 +12,23 @@ export const PERMISSIONS = [
   'lot.read', 'lot.write',
   'person.read', 'person.write', // contact details are personal data: not for owners
   'register.read', 'register.write', // holdings and transfers
+  'accounting.read', 'accounting.write', // chart, journal, fiscal years, reports
+  'expense.read', 'expense.write', 'expense.approve', // suppliers, invoices, distribution keys
+  'call.read', 'call.write', // budgets, funds, calls for funds
+  'payment.read', 'payment.write', // payments, bank statements, owner accounts
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ_REGISTER: Permission[] = ['building.read', 'lot.read', 'person.read', 'register.read'];
+const READ_MONEY: Permission[] = ['accounting.read', 'expense.read', 'call.read', 'payment.read'];
 
 export const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
-  syndic: [...READ_REGISTER, 'building.write', 'lot.write', 'person.write', 'register.write'],
-  accountant: READ_REGISTER,
-  council_member: READ_REGISTER,
+  syndic: [...READ_REGISTER, 'building.write', 'lot.write', 'person.write', 'register.write',
+    ...READ_MONEY, 'accounting.write', 'expense.write', 'expense.approve', 'call.write', 'payment.write'],
+  accountant: [...READ_REGISTER, ...READ_MONEY, 'accounting.write', 'expense.write', 'payment.write'],
+  // The council oversees the syndic: it reads the books and approves large invoices (threshold rule).
+  council_member: [...READ_REGISTER, ...READ_MONEY, 'expense.approve'],
   // Owners see their building, its lots and who holds them (names and parts), never contact details.
   owner: ['building.read', 'lot.read', 'register.read'],
 };
@@ -40,7 +47,7 @@ export interface AuthContext {
   sessionId: string | null;
 }
 
-const WRITE_SUFFIX = /\.(write|manage_roles)$/;
+const WRITE_SUFFIX = /\.(write|manage_roles|approve)$/;
 
 function scopeAllows(ctx: AuthContext, permission: Permission): boolean {
   return WRITE_SUFFIX.test(permission) ? ctx.scopes.includes('write') : ctx.scopes.includes('read');
