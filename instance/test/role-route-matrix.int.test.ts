@@ -162,6 +162,33 @@ describe('role × route matrix', () => {
     expect(u.json().error.code).toBe('organization.not_found');
   });
 
+  it('limits building-scoped grants to their building: no role management, no audit, no other building\'s persons', async () => {
+    const [other] = await sql<{ buildingId: string; personId: string }[]>`
+      select l.building_id as "buildingId", h.person_id as "personId" from holdings h join lots l on l.id = h.lot_id
+      where h.organization_id = ${A.org} and l.building_id <> ${A.buildingId} limit 1`;
+    const localAdmin = await createActor(deps, { organizationId: A.org, grants: [{ role: 'admin', buildingId: A.buildingId }] });
+    const asLocal = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      app.inject({ method, url: `/api/v1/orgs/${A.org}${url}`, headers: localAdmin.headers, ...(payload ? { payload } : {}) });
+    expect((await asLocal('POST', '/roles', { email: localAdmin.email, role: 'admin' })).statusCode).toBe(403);
+    expect((await asLocal('GET', '/roles')).statusCode).toBe(403);
+    expect((await asLocal('GET', '/audit')).statusCode).toBe(403);
+    expect((await asLocal('GET', `/buildings/${A.buildingId}`)).statusCode).toBe(200);
+    expect((await asLocal('GET', `/buildings/${other!.buildingId}`)).statusCode).toBe(404);
+    expect((await asLocal('GET', `/persons/${other!.personId}`)).statusCode).toBe(404);
+    // Attaching a person of another building would make them (and their contact details) visible: refused.
+    const attach = await asLocal('POST', `/buildings/${A.buildingId}/lots/${A.lotId}/transfers`,
+      { date: '2035-01-01', holdings: [{ personId: other!.personId, right: 'full', part: fraction }] });
+    expect(attach.statusCode).toBe(422);
+    expect(attach.json().error.code).toBe('holding.unknown_person');
+    expect((await asLocal('GET', `/persons/${other!.personId}`)).statusCode).toBe(404);
+    // A person created by them and not yet linked anywhere can be attached.
+    const created = await asLocal('POST', '/persons', { kind: 'natural', firstName: 'New', lastName: 'Owner' });
+    expect(created.statusCode).toBe(201);
+    const ok = await asLocal('POST', `/buildings/${A.buildingId}/lots/${A.lotId}/transfers`,
+      { date: '2035-01-01', holdings: [{ personId: created.json().id, right: 'full', part: fraction }] });
+    expect(ok.statusCode, ok.body).toBe(201);
+  });
+
   it('narrows a read-only API token to reads, and binds it to its organization', async () => {
     const created = await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/api-tokens`, headers: adminA.headers, payload: { name: 'ro', scopes: ['read'] } });
     expect(created.statusCode).toBe(201);
@@ -171,6 +198,13 @@ describe('role × route matrix', () => {
     expect(write.statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: `/api/v1/orgs/${B.org}/buildings`, headers })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers })).statusCode).toBe(403);
+    const selfRevoke = await app.inject({ method: 'DELETE', url: `/api/v1/orgs/${A.org}/api-tokens/${created.json().id}`, headers });
+    expect(selfRevoke.statusCode).toBe(403); // a read-only token changes nothing, not even tokens
+    const writeToken = (await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/api-tokens`, headers: adminA.headers,
+      payload: { name: 'rw', scopes: ['read', 'write'] } })).json().token;
+    const grant = await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/roles`, headers: { authorization: `Bearer ${writeToken}` },
+      payload: { email: adminA.email, role: 'syndic' } });
+    expect(grant.statusCode).toBe(403); // roles are never managed through an API token
     const revoked = await app.inject({ method: 'DELETE', url: `/api/v1/orgs/${A.org}/api-tokens/${created.json().id}`, headers: adminA.headers });
     expect(revoked.json().revokedAt).not.toBeNull();
     const after = await app.inject({ method: 'GET', url: `/api/v1/orgs/${A.org}/buildings`, headers });

@@ -28,6 +28,20 @@ describe('access rules', () => {
     expect(hasPermission(c, 'org.manage_roles')).toBe(false);
   });
 
+  it('gives a building-limited admin that building, never the organization (roles, audit)', () => {
+    const c = ctx([{ role: 'admin', buildingId: 'b1' }]);
+    expect(hasPermission(c, 'lot.write', 'b1')).toBe(true);
+    expect(hasPermission(c, 'lot.write', 'b2')).toBe(false);
+    expect(hasPermissionAnywhere(c, 'org.manage_roles')).toBe(false);
+    expect(hasPermissionAnywhere(c, 'audit.read')).toBe(false);
+  });
+
+  it('never manages roles through an API token, even a write one', () => {
+    const c: AuthContext = { ...ctx([{ role: 'admin', buildingId: null }]), via: 'api_token' };
+    expect(hasPermission(c, 'org.manage_roles')).toBe(false);
+    expect(hasPermission(c, 'building.write')).toBe(true);
+  });
+
   it('keeps the audit log and role management for admins', () => {
     for (const role of ['syndic', 'accountant', 'council_member', 'owner'] as const) {
       expect(hasPermissionAnywhere(ctx([{ role, buildingId: null }]), 'audit.read')).toBe(false);

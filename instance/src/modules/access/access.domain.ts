@@ -49,7 +49,12 @@ export interface AuthContext {
 
 const WRITE_SUFFIX = /\.(write|manage_roles|approve)$/;
 
+/** Permissions over the organization itself: only organization-wide grants carry them. */
+const ORGANIZATION_LEVEL: ReadonlySet<Permission> = new Set(['org.manage_roles', 'audit.read']);
+
 function scopeAllows(ctx: AuthContext, permission: Permission): boolean {
+  // Role management never goes through an API token: a leaked token must not be able to mint admins.
+  if (permission === 'org.manage_roles' && ctx.via === 'api_token') return false;
   return WRITE_SUFFIX.test(permission) ? ctx.scopes.includes('write') : ctx.scopes.includes('read');
 }
 
@@ -58,6 +63,7 @@ export function buildingScope(ctx: AuthContext, permission: Permission): 'all' |
   if (!scopeAllows(ctx, permission)) return [];
   const matching = ctx.grants.filter((g) => permissionsByRole[g.role].includes(permission));
   if (matching.some((g) => g.buildingId === null)) return 'all';
+  if (ORGANIZATION_LEVEL.has(permission)) return []; // a building-limited admin manages that building only
   return [...new Set(matching.map((g) => g.buildingId!))];
 }
 

@@ -53,6 +53,7 @@ export async function listApiTokens(deps: Pick<Deps, 'sql'>, ctx: AuthContext, i
 
 export async function revokeApiToken(deps: Pick<Deps, 'sql' | 'clock'>, ctx: AuthContext, tokenId: string, isAdmin: boolean,
   requestId?: string): Promise<ApiTokenView> {
+  if (!ctx.scopes.includes('write')) throw new AppError('auth.forbidden', 'A read-only API token cannot revoke tokens', { permission: 'write' });
   return deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
     const [row] = await tx<Row[]>`update api_tokens set revoked_at = coalesce(revoked_at, ${at})

@@ -53,7 +53,8 @@ export async function holdingRoutes(app: App, deps: RegisterDeps): Promise<void>
     },
   }, async (req, reply) => {
     requirePermission(req.auth, 'register.write', req.params.buildingId);
-    const v = await service.addHoldings(deps, actorOf(req), req.params.buildingId, req.params.lotId, req.body);
+    const v = await service.addHoldings(deps, actorOf(req), req.params.buildingId, req.params.lotId, req.body,
+      buildingScope(req.auth, 'register.write'));
     return reply.status(201).send(toLotHoldingsDto(v));
   });
 
@@ -64,7 +65,8 @@ export async function holdingRoutes(app: App, deps: RegisterDeps): Promise<void>
     },
   }, async (req, reply) => {
     requirePermission(req.auth, 'register.write', req.params.buildingId);
-    const r = await service.transferLot(deps, actorOf(req), req.params.buildingId, req.params.lotId, req.body);
+    const r = await service.transferLot(deps, actorOf(req), req.params.buildingId, req.params.lotId, req.body,
+      buildingScope(req.auth, 'register.write'));
     return reply.status(201).send({ ...r, items: r.items.map(toHolderDto) });
   });
 

@@ -40,8 +40,8 @@ export async function listLotHoldings(deps: RegisterDeps, ctx: ActorCtx, buildin
   return view(lotId, all, q.history ? null : q.asOf ?? deps.clock.today());
 }
 
-async function assertPersonsExist(tx: Db, organizationId: string, requests: readonly HoldingRequest[]): Promise<void> {
-  const known = await existingPersonIds(tx, organizationId, requests.map((r) => r.personId));
+async function assertPersonsExist(tx: Db, organizationId: string, requests: readonly HoldingRequest[], scope: 'all' | string[]): Promise<void> {
+  const known = await existingPersonIds(tx, organizationId, requests.map((r) => r.personId), scope);
   const i = requests.findIndex((r) => !known.has(r.personId));
   if (i >= 0) {
     throw new AppError('holding.unknown_person', 'No such person in this organization', { field: `holdings.${i}.personId`, id: requests[i]!.personId });
@@ -56,11 +56,11 @@ async function lockedLot(tx: Db, ctx: ActorCtx, buildingId: string, lotId: strin
 
 /** Adds open-ended holdings from `validFrom`, as long as the lot's parts still fit at every date. */
 export async function addHoldings(deps: RegisterDeps, ctx: ActorCtx, buildingId: string, lotId: string,
-  input: { validFrom: string; holdings: HoldingRequest[] }): Promise<LotHoldingsView> {
+  input: { validFrom: string; holdings: HoldingRequest[] }, personScope: 'all' | string[] = 'all'): Promise<LotHoldingsView> {
   const added = toNewHoldings(input.holdings);
   return inTx(deps, async (tx) => {
     await lockedLot(tx, ctx, buildingId, lotId);
-    await assertPersonsExist(tx, ctx.organizationId, input.holdings);
+    await assertPersonsExist(tx, ctx.organizationId, input.holdings, personScope);
     const existing = await repo.lotHoldings(tx, ctx.organizationId, lotId);
     checkAddition(existing, added, input.validFrom);
     const at = deps.clock.now();
@@ -75,11 +75,11 @@ export async function addHoldings(deps: RegisterDeps, ctx: ActorCtx, buildingId:
 
 /** A sale (or any change of hands): every running holding ends on `date`, and the new, complete set starts. */
 export async function transferLot(deps: RegisterDeps, ctx: ActorCtx, buildingId: string, lotId: string,
-  input: { date: string; holdings: HoldingRequest[] }) {
+  input: { date: string; holdings: HoldingRequest[] }, personScope: 'all' | string[] = 'all') {
   const incoming = toNewHoldings(input.holdings);
   return inTx(deps, async (tx) => {
     await lockedLot(tx, ctx, buildingId, lotId);
-    await assertPersonsExist(tx, ctx.organizationId, input.holdings);
+    await assertPersonsExist(tx, ctx.organizationId, input.holdings, personScope);
     const existing = await repo.lotHoldings(tx, ctx.organizationId, lotId);
     const plan = planTransfer(existing, input.date, incoming);
     await repo.closeHoldings(tx, ctx.organizationId, lotId, plan.close, input.date);

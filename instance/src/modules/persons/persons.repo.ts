@@ -86,9 +86,18 @@ export async function hasHistory(sql: Db, organizationId: string, personId: stri
 }
 
 /** Which of `ids` are persons of the organization. */
-export async function existingPersonIds(sql: Db, organizationId: string, ids: readonly string[]): Promise<Set<string>> {
-  const rows = await sql<{ id: string }[]>`select id from persons where organization_id = ${organizationId}
-    and id = any(${[...ids]}::uuid[])`;
+/**
+ * The ids among `ids` that the caller may attach to a lot: with an organization-wide scope, any
+ * person of the organization; with a building scope, persons already linked to one of those
+ * buildings or not linked to any lot yet (so nobody reaches another building's persons this way).
+ */
+export async function existingPersonIds(sql: Db, organizationId: string, ids: readonly string[],
+  scope: 'all' | string[] = 'all'): Promise<Set<string>> {
+  const rows = await sql<{ id: string }[]>`select p.id from persons p where p.organization_id = ${organizationId}
+    and p.id = any(${[...ids]}::uuid[])
+    ${scope === 'all' ? sql`` : sql`and (not exists (select 1 from holdings h where h.organization_id = p.organization_id and h.person_id = p.id)
+      or exists (select 1 from holdings h join lots l on l.organization_id = h.organization_id and l.id = h.lot_id
+        where h.organization_id = p.organization_id and h.person_id = p.id and l.building_id = any(${scope}::uuid[])))`}`;
   return new Set(rows.map((r) => r.id));
 }
 
