@@ -21,9 +21,12 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
+  /** Behind a reverse proxy: which X-Forwarded-For hops to trust (true, a hop count, or addresses/CIDRs). */
+  TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+)$/, 'true, false, a hop count, or comma-separated addresses/CIDRs').default('false'),
+  REGISTRATIONS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json', 'auto']).default('auto'),
-  /** Secret for signing access tokens. Generated and stored in the data dir when unset. */
+  /** Secret for signing access tokens. Generated once and kept in the database when unset. */
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -40,6 +43,15 @@ const envSchema = z.object({
 
 export type Env = Record<string, string | undefined>;
 
+/** Every variable the instance reads (the README and `koprogo --help` must document each). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
+function parseTrustProxy(v: string): boolean | number | string[] {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((a) => a.trim()).filter(Boolean);
+}
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly databaseUrl: string | undefined;
@@ -48,6 +60,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly publicUrl: string | undefined;
+  readonly trustProxy: boolean | number | string[];
+  readonly registrationsPerHourPerAddress: number;
   readonly logLevel: string;
   readonly logPretty: boolean;
   readonly jwtSecret: string | undefined;
@@ -95,6 +109,8 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    registrationsPerHourPerAddress: e.REGISTRATIONS_PER_HOUR_PER_ADDRESS,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_FORMAT === 'pretty' || (e.LOG_FORMAT === 'auto' && tty),
     jwtSecret: e.JWT_SECRET,
@@ -115,14 +131,22 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
 /** Variables documented for operators, used by the README and `koprogo start --help`. */
 export const configDocs: ReadonlyArray<[string, string]> = [
   ['DATABASE_URL', 'PostgreSQL server to use (>= 15). Unset: embedded PostgreSQL in KOPROGO_DATA_DIR.'],
-  ['KOPROGO_DATA_DIR', 'Data directory for the embedded database and generated secrets (default ./.data).'],
+  ['KOPROGO_DATA_DIR', 'Data directory of the embedded PostgreSQL (default ./.data).'],
   ['KOPROGO_PG_PORT', 'Port of the embedded PostgreSQL (default 54329, any free port if taken).'],
   ['HOST / PORT', 'Address the HTTP server listens on (default 127.0.0.1:3000).'],
   ['PUBLIC_URL', 'External URL of the instance, used in printed links.'],
   ['LOG_LEVEL / LOG_FORMAT', 'pino level (default info); pretty, json or auto (pretty on a terminal).'],
-  ['JWT_SECRET', 'Access-token signing secret (>= 32 chars). Unset: generated once into the data dir.'],
+  ['TRUST_PROXY', 'Behind a reverse proxy: true, a hop count, or the proxy addresses (default false).'],
+  ['JWT_SECRET', 'Access-token signing secret (>= 32 chars). Unset: generated once and kept in the database.'],
   ['ACCESS_TOKEN_TTL_SECONDS', 'Access token lifetime (default 900).'],
   ['REFRESH_TOKEN_TTL_DAYS', 'Refresh token lifetime (default 30).'],
+  ['LOGIN_MAX_FAILURES_PER_ACCOUNT', 'Failed logins per account in the window before 429 (default 5).'],
+  ['LOGIN_MAX_FAILURES_PER_ADDRESS', 'Failed logins per client address in the window (default 20).'],
+  ['LOGIN_WINDOW_SECONDS', 'Login throttling window (default 900).'],
+  ['REGISTRATIONS_PER_HOUR_PER_ADDRESS', 'Self-registrations per client address per hour (default 10).'],
+  ['DB_POOL_MAX', 'Connections in the database pool (default 10).'],
+  ['SHUTDOWN_TIMEOUT_MS', 'After this long a shutdown logs that it still waits (default 10000).'],
+  ['NODE_ENV', 'development (default), production or test.'],
   ['KOPROGO_ADMIN_PASSWORD', 'Password for `create-admin` (otherwise read from standard input).'],
   ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
 ];

@@ -16,7 +16,7 @@ import { systemRoutes } from './modules/system/system.routes.ts';
  * Everything under /api/v1/orgs/:orgId acts inside that one organization and needs a member's token.
  */
 export async function buildServer(deps: Deps): Promise<App> {
-  const app = await createHttp(deps.logger, { version: deps.version });
+  const app = await createHttp(deps.logger, { version: deps.version, trustProxy: deps.config.trustProxy });
   await systemRoutes(app, deps);
   await app.register(async (api) => {
     await authRoutes(api, deps);

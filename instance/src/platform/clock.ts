@@ -7,7 +7,13 @@ export interface Clock {
   today(): string;
 }
 
-export const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * The calendar date of an instant in the jurisdiction's time zone: Belgian legal delays count in
+ * Belgian days, so at 00:30 in Brussels it is already tomorrow there while UTC says yesterday.
+ */
+export const LEGAL_TIME_ZONE = 'Europe/Brussels';
+const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: LEGAL_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+export const isoDate = (d: Date) => dateFormat.format(d); // en-CA formats as YYYY-MM-DD
 
 export const systemClock: Clock = {
   now: () => new Date(),

@@ -35,7 +35,8 @@ export function connect(url: string, max = 10): Pool {
     types: { bigint: bigintAsNumber },
     onnotice: () => {},
     transform: { undefined: null },
-    connection: { application_name: 'koprogo' },
+    // ISO dates whatever the server's default, so `date::text` is always YYYY-MM-DD.
+    connection: { application_name: 'koprogo', DateStyle: 'ISO, YMD' },
   });
 }
 

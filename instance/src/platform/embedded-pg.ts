@@ -1,6 +1,6 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -28,6 +28,8 @@ export interface EmbeddedPg {
 }
 
 const SUPERUSER = 'koprogo';
+/** In the data root: the pid of the process that started the server. */
+const OWNER_FILE = 'instance.pid';
 const binPackage = JSON.parse(readFileSync(join(dirname(dirname(dirname(initdbBin))), 'package.json'), 'utf8'));
 /** Major version of the bundled binaries, e.g. 18 for "18.4.0-beta.17". */
 export const BIN_MAJOR = Number(String(binPackage.version).split('.')[0]);
@@ -76,10 +78,12 @@ export async function startEmbeddedPg(opts: EmbeddedPgOptions): Promise<Embedded
       logger.debug({ pg: line }, 'postgres');
     }
   });
+  const ownerFile = join(dataDir, OWNER_FILE);
+  writeFileSync(ownerFile, String(process.pid));
   const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   await waitReady(url, child, lastLines);
   logger.warn(`embedded PostgreSQL in ${dataDir} on 127.0.0.1:${port}; set DATABASE_URL for production`);
-  return { url, port, stop: () => stopChild(child) };
+  return { url, port, stop: async () => { await stopChild(child); rmSync(ownerFile, { force: true }); } };
 }
 
 type Owner = { uid: number; gid: number } | null;
@@ -124,8 +128,10 @@ function run(bin: string, args: string[], owner: Owner, cwd: string): void {
 }
 
 /**
- * After a SIGKILL of Node the postmaster survives, reparented to PID 1. Stop it if it is ours;
- * a live server with another parent means another instance is running on this data dir.
+ * After a SIGKILL of Node the postmaster survives. `instance.pid` names the process that started
+ * it: when that process is gone the server is an orphan and is stopped; when it lives, another
+ * instance (or this data dir's running server, for CLI commands) owns it. Never judged by the
+ * parent pid alone: in a container the instance itself may be PID 1.
  */
 async function stopOrphan(pgdata: string, logger: Logger, attach: boolean): Promise<{ port: number } | null> {
   const pidFile = join(pgdata, 'postmaster.pid');
@@ -133,12 +139,13 @@ async function stopOrphan(pgdata: string, logger: Logger, attach: boolean): Prom
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   if (!pid || !isAlive(pid)) return null; // stale pid file: PostgreSQL itself handles it on start
-  const stat = readProc(`/proc/${pid}/stat`);
   const cmdline = readProc(`/proc/${pid}/cmdline`).replaceAll('\0', ' ');
-  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   if (!cmdline.includes(pgdata)) return null; // pid reused by an unrelated process
-  if (ppid !== 1 && attach) return { port: Number(lines[3]) };
-  if (ppid !== 1) throw new Error(`PostgreSQL is already running on ${pgdata} (pid ${pid}): is another instance started?`);
+  const owner = Number(readProc(join(dirname(pgdata), OWNER_FILE)).trim());
+  if (owner && owner !== process.pid && isAlive(owner)) {
+    if (attach) return { port: Number(lines[3]) };
+    throw new Error(`PostgreSQL is already running on ${pgdata} for process ${owner}: is another instance started?`);
+  }
   logger.warn({ pid }, 'stopping an orphaned embedded PostgreSQL left by a crash');
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 400 && isAlive(pid); i++) await sleep(25);

@@ -6,6 +6,7 @@ import { AppError } from './errors.ts';
  */
 export const httpStatusByCode: Record<string, number> = {
   'request.invalid': 400,
+  'request.rejected_by_database': 422,
   'request.too_large': 413,
   'request.unsupported_media_type': 415,
   'auth.unauthenticated': 401,
@@ -73,6 +74,12 @@ export function fromDatabaseError(err: unknown): AppError | null {
     case '22008':
       return new AppError('request.rejected_by_database', 'A value is out of its allowed range',
         { constraint: e.constraint_name, column: e.column_name }, { cause: err });
+    case '22021': // a NUL character: PostgreSQL text cannot hold it
+    case '22P02': // invalid text representation (a forged cursor value, …)
+    case '22P05': // untranslatable character
+    case '22001': // string too long for its column
+      return new AppError('request.invalid', 'A value in the request cannot be stored or compared (invalid characters or format)',
+        undefined, { cause: err });
     case '40001':
     case '40P01':
       return new AppError('db.serialization', 'A concurrent change conflicted with this one; retry the request', undefined, { cause: err });

@@ -28,10 +28,12 @@ export interface ErrorBody {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The Fastify factory: zod schemas, OpenAPI from route schemas, and the single error handler. */
-export async function createHttp(logger: Logger, opts: { version: string; bodyLimit?: number }): Promise<App> {
+export async function createHttp(logger: Logger, opts: { version: string; bodyLimit?: number; trustProxy?: boolean | number | string[] }): Promise<App> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    // A hop count is supported at run time (Fastify docs: "trust the nth hop"); its typings omit numbers.
+    trustProxy: (opts.trustProxy ?? false) as boolean | string,
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -39,7 +41,7 @@ export async function createHttp(logger: Logger, opts: { version: string; bodyLi
     },
     // Errors Fastify raises before routing (a malformed percent-encoding in the path…): same JSON shape.
     frameworkErrors: (err, req, reply) => {
-      (reply as FastifyReply).status(400).send(errorBody(req, 'request.invalid', err.message));
+      (reply as FastifyReply).status(400).send(errorBody(req as FastifyRequest, 'request.invalid', err.message));
     },
     // Fastify logs method, url and address; never bodies, so no password or token reaches a log.
   }).withTypeProvider<ZodTypeProvider>();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/support/test-app.ts';
 import { issueSetupTokenIfNeeded } from './setup.service.ts';
 
-const t = await createTestApp({ captureLogs: true, env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_WINDOW_SECONDS: '600' } });
+const t = await createTestApp({ captureLogs: true, env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_WINDOW_SECONDS: '600', REGISTRATIONS_PER_HOUR_PER_ADDRESS: '1000' } });
 const { app } = t;
 const PASSWORD = 'a-long-enough-password';
 

@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import {
   ChangePasswordBody, LoginBody, Me, RefreshBody, RegisterBody, SetupBody, TokenPair, User,
@@ -18,7 +19,16 @@ export async function authRoutes(app: App, deps: Deps): Promise<void> {
   const throttle = new LoginThrottle(deps.config.login, deps.clock);
   const userAuth = authenticateUser(deps);
 
+  // Each registration costs an argon2 hash: a per-address hourly limit keeps it from being a lever.
+  await app.register(rateLimit, { global: false });
   app.post('/auth/register', {
+    config: {
+      rateLimit: {
+        max: deps.config.registrationsPerHourPerAddress, timeWindow: 3_600_000,
+        errorResponseBuilder: (_req, ctx) => new AppError('auth.rate_limited', 'Too many registrations from this address; try again later',
+          { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) }),
+      },
+    },
     schema: { tags, summary: 'Create an account (it holds no role until an organization admin grants one)', security: [], body: RegisterBody, response: { 201: User } },
   }, async (req, reply) => reply.status(201).send(await registerUser(deps, req.body, req.id)));
 

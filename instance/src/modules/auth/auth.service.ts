@@ -37,16 +37,16 @@ export async function registerUser(deps: Pick<Deps, 'sql' | 'clock'>, input: { e
 export async function login(deps: AuthDeps, throttle: LoginThrottle, input: { email: string; password: string; address: string },
   requestId?: string): Promise<TokenPair> {
   const email = input.email.trim().toLowerCase();
-  const wait = throttle.retryAfter(email, input.address);
+  const wait = throttle.begin(email, input.address);
   if (wait > 0) throw new AppError('auth.rate_limited', 'Too many failed logins; try again later', { retryAfterSeconds: wait });
   const user = await repo.findUserByEmail(deps.sql, email);
   // Unknown accounts cost the same argon2 work and get the same answer as a wrong password.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? await dummyPasswordHash());
   if (!user || !ok) {
-    await new Promise((r) => setTimeout(r, throttle.fail(email, input.address)));
+    await new Promise((r) => setTimeout(r, throttle.failureDelay(email, input.address)));
     throw new AppError('auth.invalid_credentials', 'E-mail or password is wrong');
   }
-  throttle.succeed(email);
+  throttle.succeed(email, input.address);
   return deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
     const sessionId = await repo.insertSession(tx, user.id, at);

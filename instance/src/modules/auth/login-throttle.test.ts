@@ -26,6 +26,25 @@ describe('login throttle', () => {
     expect(th.retryAfter('fresh@x', '8.8.8.8')).toBe(0);
   });
 
+  it('counts an attempt before the password is checked, so parallel guesses cannot pass the limit', () => {
+    const th = new LoginThrottle(limits, new TestClock());
+    const started = Array.from({ length: 10 }, () => th.begin('p@x', '4.4.4.4'));
+    expect(started.filter((w) => w === 0)).toHaveLength(3);
+    expect(started.slice(3).every((w) => w > 0)).toBe(true);
+  });
+
+  it('forgets a success, and sweeps keys whose failures left the window', () => {
+    const clock = new TestClock();
+    const th = new LoginThrottle(limits, clock);
+    th.begin('ok@x', '5.5.5.5');
+    th.succeed('ok@x', '5.5.5.5');
+    expect(th.retryAfter('ok@x', '5.5.5.5')).toBe(0);
+    for (let i = 0; i < 1200; i++) th.begin(`random${i}@x`, `10.0.${i % 250}.1`);
+    clock.advance(61_000);
+    for (let i = 0; i < 800; i++) th.begin('late@x', '6.6.6.6');
+    expect(th.trackedKeys).toBeLessThan(10);
+  });
+
   it('slows each further failure, up to 2 s', () => {
     const th = new LoginThrottle({ ...limits, maxFailuresPerAccount: 100, maxFailuresPerAddress: 100 }, new TestClock());
     const delays = Array.from({ length: 8 }, () => th.fail('c@x', '3.3.3.3'));

@@ -11,6 +11,7 @@ export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
   readonly #limits: ThrottleLimits;
   readonly #clock: Clock;
+  #operations = 0;
 
   constructor(limits: ThrottleLimits, clock: Clock) {
     this.#limits = limits;
@@ -25,14 +26,45 @@ export class LoginThrottle {
     );
   }
 
-  /** Records a failure and returns how long to delay the answer (ms). */
-  fail(account: string, address: string): number {
-    const n = Math.max(this.#push(`a:${account}`), this.#push(`ip:${address}`));
-    return Math.min(100 * 2 ** Math.min(n - 1, 5), 2_000);
+  /**
+   * Checks the limits and counts the attempt as a failure before the password is even verified,
+   * so parallel guesses cannot all slip under the limit. Returns the seconds to wait (0: go on).
+   */
+  begin(account: string, address: string): number {
+    if (++this.#operations % 1000 === 0) this.#sweep();
+    const wait = this.retryAfter(account, address);
+    if (wait > 0) return wait;
+    this.#push(`a:${account}`);
+    this.#push(`ip:${address}`);
+    return 0;
   }
 
-  succeed(account: string): void {
+  /** How long to delay the answer to a failed attempt (ms): longer with each recent failure. */
+  failureDelay(account: string, address: string): number {
+    const n = Math.max(this.#recent(`a:${account}`).length, this.#recent(`ip:${address}`).length);
+    return Math.min(100 * 2 ** Math.min(Math.max(n, 1) - 1, 5), 2_000);
+  }
+
+  /** A successful login clears the account's failures and takes back its attempt from the address. */
+  succeed(account: string, address: string): void {
     this.#failures.delete(`a:${account}`);
+    this.#recent(`ip:${address}`).pop();
+  }
+
+  /** Counts without checking (tests and the delay curve). */
+  fail(account: string, address: string): number {
+    this.#push(`a:${account}`);
+    this.#push(`ip:${address}`);
+    return this.failureDelay(account, address);
+  }
+
+  /** Drops every key whose failures have all left the window, so random names cannot grow the map. */
+  #sweep(): void {
+    for (const key of [...this.#failures.keys()]) this.#recent(key);
+  }
+
+  get trackedKeys(): number {
+    return this.#failures.size;
   }
 
   #recent(key: string): number[] {
@@ -43,11 +75,10 @@ export class LoginThrottle {
     return kept;
   }
 
-  #push(key: string): number {
+  #push(key: string): void {
     const list = this.#recent(key);
     list.push(this.#clock.now().getTime());
     this.#failures.set(key, list);
-    return list.length;
   }
 
   #wait(key: string, max: number): number {

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import * as repo from './auth.repo.ts';
 import { normalizeEmail, validateNewPassword } from './auth.domain.ts';
 import { registerUser, type PublicUser } from './auth.service.ts';
-import { newOpaqueToken } from './tokens.ts';
+import { newOpaqueToken, sha256 } from './tokens.ts';
 
 const SETUP_SECRET = 'setup_token';
 
@@ -14,7 +14,7 @@ const SETUP_SECRET = 'setup_token';
 export async function issueSetupTokenIfNeeded(deps: Pick<Deps, 'sql'>): Promise<string | null> {
   if ((await repo.countInstanceAdmins(deps.sql)) > 0) return null;
   const token = newOpaqueToken('setup');
-  await repo.writeSecret(deps.sql, SETUP_SECRET, token);
+  await repo.writeSecret(deps.sql, SETUP_SECRET, sha256(token)); // only its hash is kept
   return token;
 }
 
@@ -28,13 +28,13 @@ export async function completeSetup(deps: Pick<Deps, 'sql' | 'clock' | 'config' 
   normalizeEmail(input.email);
   validateNewPassword(input.password);
   // Consuming the token first makes two concurrent set-ups impossible: only one delete succeeds.
-  if (!(await repo.consumeSecret(deps.sql, SETUP_SECRET, input.token))) {
+  if (!(await repo.consumeSecret(deps.sql, SETUP_SECRET, sha256(input.token)))) {
     throw new AppError('auth.setup_token_invalid', 'The setup token is not valid (it is printed when the instance starts)');
   }
   try {
     return await registerUser(deps, { ...input, isInstanceAdmin: true }, requestId);
   } catch (e) {
-    await repo.writeSecret(deps.sql, SETUP_SECRET, input.token);
+    await repo.writeSecret(deps.sql, SETUP_SECRET, sha256(input.token));
     throw e;
   }
 }

@@ -5,15 +5,17 @@ import type { App } from '../../platform/http.ts';
 import { queueAnswers } from '../../platform/queue.ts';
 import { authenticateUser } from '../access/access.plugin.ts';
 
-const Check = z.object({ ok: z.boolean(), error: z.string().optional() });
+const Check = z.object({ ok: z.boolean() });
 const ClockState = z.object({ now: z.string(), frozen: z.boolean(), offsetMs: z.number() });
 
-async function check(fn: () => Promise<unknown>): Promise<z.infer<typeof Check>> {
+/** The failure's detail goes to the log only: /ready is public, and errors can name hosts or users. */
+async function check(fn: () => Promise<unknown>, log: Deps['logger'], what: string): Promise<z.infer<typeof Check>> {
   try {
     await fn();
     return { ok: true };
-  } catch (e) {
-    return { ok: false, error: (e as Error).message.slice(0, 200) };
+  } catch (err) {
+    log.warn({ err }, `readiness: ${what} does not answer`);
+    return { ok: false };
   }
 }
 
@@ -30,8 +32,8 @@ export async function systemRoutes(app: App, deps: Deps): Promise<void> {
     },
   }, async (_req, reply) => {
     const [database, queue] = await Promise.all([
-      check(() => deps.sql`select 1`),
-      check(async () => { if (!deps.boss) throw new Error('job queue not started'); await queueAnswers(deps.boss); }),
+      check(() => deps.sql`select 1`, deps.logger, 'database'),
+      check(async () => { if (!deps.boss) throw new Error('job queue not started'); await queueAnswers(deps.boss); }, deps.logger, 'job queue'),
     ]);
     const ready = database.ok && queue.ok;
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', database, queue });
