@@ -117,8 +117,9 @@ describe('transfers', () => {
     const incoming = toNewHoldings([req('x', 'full', 1, 1)]);
     expect(errorOf(() => planTransfer(current, '2015-01-01', incoming)).details).toEqual({ field: 'date', latestValidFrom: '2015-01-01' });
     expect(errorOf(() => planTransfer(current, '2014-12-31', incoming)).code).toBe('holding.transfer_date_invalid');
-    // a past holding that ended before the date does not matter
-    expect(planTransfer([past], '2012-01-01', incoming).close).toEqual(['h0']);
+    // a past holding that ended before the date does not matter; one that ends after it is history and cannot be cut
+    expect(planTransfer([past], '2016-01-01', incoming).close).toEqual([]);
+    expect(errorOf(() => planTransfer([past], '2012-01-01', incoming)).code).toBe('holding.transfer_date_invalid');
   });
 
   it('registers the first holders of a lot without history', () => {
@@ -131,5 +132,16 @@ describe('closing one holding', () => {
     expect(() => checkClose(span('usufruct', 1, 1, '2020-01-01'), '2024-01-01')).not.toThrow();
     expect(errorOf(() => checkClose(span('usufruct', 1, 1, '2020-01-01', '2021-01-01'), '2024-01-01')).code).toBe('holding.already_closed');
     expect(errorOf(() => checkClose(span('usufruct', 1, 1, '2020-01-01'), '2020-01-01')).code).toBe('holding.close_date_invalid');
+  });
+});
+
+describe('transfers and recorded history', () => {
+  it('refuses a transfer dated inside a holding that already has a later end (no rewriting of history)', () => {
+    const closed = { ...span('full', 1, 1, '2010-01-01', '2015-01-01'), id: 'h1' };
+    const incoming = toNewHoldings([req('p2', 'full', 1, 1)]);
+    const err = errorOf(() => planTransfer([closed], '2012-06-30', incoming));
+    expect(err.code).toBe('holding.transfer_date_invalid');
+    expect(err.details).toMatchObject({ field: 'date', latestValidTo: '2015-01-01' });
+    expect(planTransfer([closed], '2015-01-01', incoming).close).toEqual([]);
   });
 });

@@ -132,6 +132,13 @@ export interface TransferPlan {
  */
 export function planTransfer(existing: readonly (Span & { id: string })[], date: string, incoming: readonly NewHolding[]): TransferPlan {
   const running = existing.filter((h) => h.validTo === null || h.validTo > date);
+  // History is not rewritten: a holding that already has an end after `date` cannot be cut shorter.
+  const endsLater = running.filter((h) => h.validTo !== null).map((h) => h.validTo!).sort().at(-1);
+  if (endsLater !== undefined) {
+    throw new AppError('holding.transfer_date_invalid',
+      `A transfer cannot be dated before recorded history ends (a holding already ends on ${endsLater}); date it on or after that day`,
+      { field: 'date', latestValidTo: endsLater });
+  }
   const latest = running.map((h) => h.validFrom).sort().at(-1);
   if (latest !== undefined && latest >= date) {
     throw new AppError('holding.transfer_date_invalid',

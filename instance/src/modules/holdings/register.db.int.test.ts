@@ -74,6 +74,11 @@ describe('database invariants', () => {
     await holding(o, l3, d, 'full', 1, 2, '2015-01-01');
     await holding(o, l3, c, 'full', 1, 2, '2016-01-01');
     expect((await dbError(() => holding(o, l3, b, 'full', 1, 2, '2017-01-01'))).code).toBe('holding.parts_exceed_whole');
+    // Exact, with no tolerance: 1/2 + 500000001/1000000000 exceeds 1 by a billionth and is refused.
+    const l4 = await lot(o, await building(o), '1', 10);
+    await holding(o, l4, a, 'full', 1, 2, '2020-01-01');
+    expect((await dbError(() => holding(o, l4, b, 'full', 500_000_001, 1_000_000_000, '2020-01-01'))).code).toBe('holding.parts_exceed_whole');
+    await holding(o, l4, b, 'full', 499_999_999, 999_999_998, '2020-01-01'); // exactly 1/2
   });
 
   it('keeps history: no deletes of holdings, lots or persons with history, a closed holding stays closed', async () => {
