@@ -8,7 +8,6 @@ import { registerRoutes } from './modules/register.ts';
 import { accountingRoutes } from './modules/accounting/accounting.plugin.ts';
 import { callRoutes } from './modules/calls/calls.plugin.ts';
 import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
-import { moneyRoutes } from './modules/money/money.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 
 /**
@@ -26,7 +25,6 @@ export async function buildServer(deps: Deps): Promise<App> {
       await orgMemberRoutes(org, deps);
       await auditRoutes(org, deps);
       await registerRoutes(org, deps);
-      await moneyRoutes(org, deps);
       await accountingRoutes(org, deps);
       await expenseRoutes(org, deps);
       await callRoutes(org, deps);

@@ -1,8 +1,0 @@
-import type { Deps } from '../../platform/deps.ts';
-import type { App } from '../../platform/http.ts';
-
-/** Registers this area's routes inside /api/v1/orgs/:orgId (wired in server.ts). */
-export async function moneyRoutes(app: App, deps: Deps): Promise<void> {
-  void app;
-  void deps;
-}
