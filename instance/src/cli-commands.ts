@@ -8,6 +8,7 @@ import { registerUser, type PublicUser } from './modules/auth/auth.service.ts';
 import { seedDemo } from './modules/demo/seed-demo.ts';
 import { insertGrant, insertOrganization } from './modules/organizations/organizations.repo.ts';
 import { recordAudit } from './modules/audit/audit.repo.ts';
+import { canonicalEmail } from './modules/auth/auth.domain.ts';
 
 /** The password comes from KOPROGO_ADMIN_PASSWORD or from standard input, never from argv (visible in `ps`). */
 async function readPassword(fromConfig: string | undefined): Promise<string> {
@@ -32,7 +33,7 @@ export async function createInstanceAdmin(deps: { sql: Pool; clock: Clock; confi
  */
 export async function seedDemoOrganization(deps: { sql: Pool; clock: Clock }, opts: { adminEmail?: string; name: string }) {
   const admin = opts.adminEmail
-    ? await findUserByEmail(deps.sql, opts.adminEmail.trim().toLowerCase())
+    ? await findUserByEmail(deps.sql, canonicalEmail(opts.adminEmail))
     : (await deps.sql<{ id: string }[]>`select id from users where is_instance_admin order by created_at limit 1`)[0] ?? null;
   if (!admin) {
     throw new AppError('user.not_found', opts.adminEmail

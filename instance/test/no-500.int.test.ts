@@ -54,6 +54,24 @@ describe('no request produces a 500', () => {
     }
   });
 
+  it('survives well-formed requests carrying hostile values (NUL characters, forged cursors)', async () => {
+    const forged = (v: string, sort = 'shares') => Buffer.from(JSON.stringify([sort, v, ids!.lotId])).toString('base64url');
+    const probes: Array<{ method: 'GET' | 'POST'; url: string; payload?: object }> = [
+      { method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a\u0000b@example.org', password: 'x' } },
+      { method: 'POST', url: '/api/v1/auth/register', payload: { email: 'nul@example.org', password: 'a-long-password\u0000', displayName: 'N\u0000' } },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/persons?q=%00` },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings?q=a%00b` },
+      { method: 'POST', url: `/api/v1/orgs/${org.id}/persons`, payload: { kind: 'natural', lastName: 'Nul\u0000' } },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids!.buildingId}/lots?sort=shares&cursor=${forged('abc')}` },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids!.buildingId}/register?sort=shares&cursor=${forged('9'.repeat(40))}` },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids!.buildingId}/lots?sort=createdAt&cursor=${forged('not a time', 'createdAt')}` },
+    ];
+    for (const p of probes) {
+      const res = await app.inject({ method: p.method, url: p.url, headers: admin.headers, ...(p.payload ? { payload: p.payload } : {}) });
+      expectClean(res, `${p.method} ${p.url}`);
+    }
+  });
+
   it('answers wrong content types, broken JSON and oversized bodies with JSON errors', async () => {
     const url = `/api/v1/orgs/${org.id}/persons`;
     const cases = [

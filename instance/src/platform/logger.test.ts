@@ -15,3 +15,15 @@ describe('log serializers', () => {
     expect(String(logged.stack)).toContain('duplicate key');
   });
 });
+
+describe('redaction', () => {
+  it('censors credentials and contact data that code passes to the logger', async () => {
+    const { createLogger } = await import('./logger.ts');
+    const lines: string[] = [];
+    const log = createLogger({ logLevel: 'info', logPretty: false }, { write: (l: string) => { lines.push(l); } });
+    log.info({ email: 'marie@example.org', password: 'hunter2-hunter2', user: { token: 'kpg_secret', phone: '+32470000000' } }, 'event');
+    const text = lines.join('');
+    for (const secret of ['marie@example.org', 'hunter2-hunter2', 'kpg_secret', '+32470000000']) expect(text).not.toContain(secret);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ email: '[redacted]', password: '[redacted]', user: { token: '[redacted]', phone: '[redacted]' } });
+  });
+});

@@ -3,9 +3,12 @@ import { AppError } from '../../platform/errors.ts';
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;
 
+/** The form e-mails are stored and compared in: trimmed and lower-cased (no validation). */
+export const canonicalEmail = (email: string) => email.trim().toLowerCase();
+
 /** Lower-cased, trimmed e-mail; refused when it does not look like an address. */
 export function normalizeEmail(email: string): string {
-  const e = email.trim().toLowerCase();
+  const e = canonicalEmail(email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) || e.length > 254) {
     throw new AppError('auth.email_invalid', 'Not a valid e-mail address', { field: 'email' });
   }

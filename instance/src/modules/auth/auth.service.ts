@@ -3,7 +3,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import * as repo from './auth.repo.ts';
-import { normalizeEmail, validateNewPassword } from './auth.domain.ts';
+import { canonicalEmail, normalizeEmail, validateNewPassword } from './auth.domain.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { newOpaqueToken, sha256, signAccessToken } from './tokens.ts';
@@ -36,7 +36,7 @@ export async function registerUser(deps: Pick<Deps, 'sql' | 'clock'>, input: { e
 
 export async function login(deps: AuthDeps, throttle: LoginThrottle, input: { email: string; password: string; address: string },
   requestId?: string): Promise<TokenPair> {
-  const email = input.email.trim().toLowerCase();
+  const email = canonicalEmail(input.email);
   const wait = throttle.begin(email, input.address);
   if (wait > 0) throw new AppError('auth.rate_limited', 'Too many failed logins; try again later', { retryAfterSeconds: wait });
   const user = await repo.findUserByEmail(deps.sql, email);

@@ -36,13 +36,6 @@ export async function numberTaken(sql: Db, organizationId: string, buildingId: s
   return rows.length > 0;
 }
 
-/** Sum of the building's lot shares, leaving one lot out (the one being changed). */
-export async function sharesOfOtherLots(sql: Db, organizationId: string, buildingId: string, exceptId?: string): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select coalesce(sum(shares), 0)::int as n from lots
-    where organization_id = ${organizationId} and building_id = ${buildingId} ${exceptId ? sql`and id <> ${exceptId}` : sql``}`;
-  return row!.n;
-}
-
 export async function hasHistory(sql: Db, organizationId: string, lotId: string): Promise<boolean> {
   const rows = await sql`select 1 from holdings where organization_id = ${organizationId} and lot_id = ${lotId} limit 1`;
   return rows.length > 0;

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { findUserByEmail } from '../auth/auth.repo.ts';
 import * as repo from './organizations.repo.ts';
+import { canonicalEmail } from '../auth/auth.domain.ts';
 
 type OrgDeps = Pick<Deps, 'sql' | 'clock'>;
 
@@ -12,7 +13,7 @@ type OrgDeps = Pick<Deps, 'sql' | 'clock'>;
 export async function createOrganization(deps: OrgDeps, user: UserContext,
   input: { name: string; kind: 'syndic_office' | 'self_managed'; adminEmail?: string }, requestId?: string): Promise<repo.OrganizationView> {
   if (!user.isInstanceAdmin) throw new AppError('auth.forbidden', 'Only the instance administrator creates organizations');
-  const admin = input.adminEmail ? await findUserByEmail(deps.sql, input.adminEmail.trim().toLowerCase()) : null;
+  const admin = input.adminEmail ? await findUserByEmail(deps.sql, canonicalEmail(input.adminEmail)) : null;
   if (input.adminEmail && !admin) {
     throw new AppError('user.not_found', 'No registered user has this e-mail address; they must register first', { field: 'adminEmail' });
   }
@@ -35,7 +36,7 @@ export async function listOrganizations(deps: OrgDeps, user: UserContext): Promi
 
 export async function grantRole(deps: OrgDeps, ctx: AuthContext,
   input: { email: string; role: Role; buildingId: string | null }, requestId?: string): Promise<repo.GrantView> {
-  const target = await findUserByEmail(deps.sql, input.email.trim().toLowerCase());
+  const target = await findUserByEmail(deps.sql, canonicalEmail(input.email));
   if (!target) throw new AppError('user.not_found', 'No registered user has this e-mail address', { field: 'email' });
   return deps.sql.begin(async (tx) => {
     if (input.buildingId && !(await repo.buildingExists(tx, ctx.organizationId, input.buildingId))) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPersonPatch, changedPersonFields, displayName, emailConsentActive, validatePerson, type PersonInput } from './persons.domain.ts';
+import { applyPersonPatch, changedPersonFields, emailConsentActive, validatePerson, type PersonInput } from './persons.domain.ts';
 import { errorOf } from '../../../test/support/errors.ts';
 
 const today = '2024-06-01';
@@ -48,12 +48,6 @@ describe('patching', () => {
 });
 
 describe('helpers', () => {
-  it('builds display names', () => {
-    expect(displayName({ kind: 'natural', firstName: 'Jan', lastName: 'Peeters', companyName: null })).toBe('Jan Peeters');
-    expect(displayName({ kind: 'natural', firstName: null, lastName: 'Peeters', companyName: null })).toBe('Peeters');
-    expect(displayName({ kind: 'legal', firstName: null, lastName: null, companyName: 'BV' })).toBe('BV');
-  });
-
   it('knows when the e-mail consent is active', () => {
     const c = { givenOn: '2022-01-01', proof: 'x', revokedOn: '2023-01-01' };
     expect(emailConsentActive(c, '2021-12-31')).toBe(false);

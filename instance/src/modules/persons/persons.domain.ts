@@ -121,11 +121,6 @@ function canonical(v: unknown): string {
   return JSON.stringify(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-export function displayName(p: Pick<PersonFields, 'kind' | 'firstName' | 'lastName' | 'companyName'>): string {
-  if (p.kind === 'legal') return p.companyName ?? '';
-  return p.firstName ? `${p.firstName} ${p.lastName ?? ''}`.trim() : p.lastName ?? '';
-}
-
 /** Convocations may go by e-mail on `date` only with a consent given on or before it and not yet revoked. */
 export function emailConsentActive(c: EmailConsent | null, date: string): boolean {
   return c !== null && c.givenOn <= date && (c.revokedOn === null || c.revokedOn > date);
