@@ -145,3 +145,16 @@ describe('transfers and recorded history', () => {
     expect(planTransfer([closed], '2015-01-01', incoming).close).toEqual([]);
   });
 });
+
+describe('adding holders', () => {
+  it('refuses a person who already holds the same right over that period, across separate calls', () => {
+    const existing = [{ ...span('full', 1, 2, '2020-01-01'), personId: 'p1' }];
+    const again = toNewHoldings([req('p1', 'full', 1, 4)]);
+    const err = errorOf(() => checkAddition(existing, again, '2021-01-01'));
+    expect(err.code).toBe('holding.duplicate_holder');
+    expect(err.details).toEqual({ field: 'holdings.0.personId' });
+    expect(() => checkAddition(existing, toNewHoldings([req('p2', 'full', 1, 4)]), '2021-01-01')).not.toThrow();
+    const ended = [{ ...span('full', 1, 2, '2010-01-01', '2015-01-01'), personId: 'p1' }];
+    expect(() => checkAddition(ended, again, '2016-01-01')).not.toThrow();
+  });
+});

@@ -116,7 +116,14 @@ export function toNewHoldings(requests: readonly HoldingRequest[]): NewHolding[]
 }
 
 /** Adding open-ended holdings from `validFrom`: the lot's parts must still fit at every date. */
-export function checkAddition(existing: readonly Span[], added: readonly NewHolding[], validFrom: string): void {
+export function checkAddition(existing: readonly (Span & { personId?: string })[], added: readonly NewHolding[], validFrom: string): void {
+  // The same person twice with the same right over the same period would count their part twice.
+  const i = added.findIndex((a) => existing.some((e) => e.personId === a.personId && e.right === a.right
+    && (e.validTo === null || e.validTo > validFrom)));
+  if (i >= 0) {
+    throw new AppError('holding.duplicate_holder', 'This person already holds this right on the lot from that date on; change the parts with a transfer',
+      { field: `holdings.${i}.personId` });
+  }
   assertWithinWhole([...existing, ...added.map((h) => ({ ...h, validFrom, validTo: null }))]);
 }
 
