@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../src/modules/demo/seed-demo.ts';
 import { createActor, createOrganization } from './support/actors.ts';
+import { routeIdsOf } from './support/route-fixtures.ts';
 import { createTestApp } from './support/test-app.ts';
 
 /**
@@ -13,13 +14,12 @@ const { app, deps } = await createTestApp();
 const org = await createOrganization(deps);
 const admin = await createActor(deps, { organizationId: org.id, grants: [{ role: 'admin' }], isInstanceAdmin: true });
 await seedDemo(deps, { organizationId: org.id, actorUserId: admin.userId });
-const [ids] = await deps.sql<{ buildingId: string; lotId: string; personId: string; holdingId: string }[]>`
-  select l.building_id as "buildingId", l.id as "lotId", h.person_id as "personId", h.id as "holdingId"
-  from holdings h join lots l on l.id = h.lot_id where h.organization_id = ${org.id} limit 1`;
+const ids = await routeIdsOf(app, deps, org.id, admin);
 
 // Logout would end the admin's session for the routes after it; it takes no body and is tested in auth.int.test.ts.
 const routes = app.routeTable.filter((r) => r.url.startsWith('/api/v1') && r.url !== '/api/v1/auth/logout');
-const realIds: Record<string, string> = { orgId: org.id, ...ids!, tokenId: ids!.holdingId, grantId: ids!.holdingId };
+const realIds: Record<string, string> = { orgId: org.id, ...ids };
+const unknownParams = [...new Set(routes.flatMap((r) => [...r.url.matchAll(/:(\w+)/g)].map((m) => m[1]!)))].filter((k) => !(k in realIds));
 const path = (url: string, override?: string) => url.replace(/:(\w+)/g, (_, k: string) => override ?? realIds[k] ?? k);
 
 function expectClean(res: { statusCode: number; body: string }, label: string) {
@@ -28,6 +28,10 @@ function expectClean(res: { statusCode: number; body: string }, label: string) {
 }
 
 describe('no request produces a 500', () => {
+  it('has a real id for every path parameter, so each route is reached past validation', () => {
+    expect(unknownParams).toEqual([]);
+  });
+
   it('survives random JSON bodies on every route', async () => {
     for (const r of routes.filter((x) => x.method !== 'GET')) {
       await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
@@ -55,16 +59,16 @@ describe('no request produces a 500', () => {
   });
 
   it('survives well-formed requests carrying hostile values (NUL characters, forged cursors)', async () => {
-    const forged = (v: string, sort = 'shares') => Buffer.from(JSON.stringify([sort, v, ids!.lotId])).toString('base64url');
+    const forged = (v: string, sort = 'shares') => Buffer.from(JSON.stringify([sort, v, ids.lotId])).toString('base64url');
     const probes: Array<{ method: 'GET' | 'POST'; url: string; payload?: object }> = [
       { method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a\u0000b@example.org', password: 'x' } },
       { method: 'POST', url: '/api/v1/auth/register', payload: { email: 'nul@example.org', password: 'a-long-password\u0000', displayName: 'N\u0000' } },
       { method: 'GET', url: `/api/v1/orgs/${org.id}/persons?q=%00` },
       { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings?q=a%00b` },
       { method: 'POST', url: `/api/v1/orgs/${org.id}/persons`, payload: { kind: 'natural', lastName: 'Nul\u0000' } },
-      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids!.buildingId}/lots?sort=shares&cursor=${forged('abc')}` },
-      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids!.buildingId}/register?sort=shares&cursor=${forged('9'.repeat(40))}` },
-      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids!.buildingId}/lots?sort=createdAt&cursor=${forged('not a time', 'createdAt')}` },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids.buildingId}/lots?sort=shares&cursor=${forged('abc')}` },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids.buildingId}/register?sort=shares&cursor=${forged('9'.repeat(40))}` },
+      { method: 'GET', url: `/api/v1/orgs/${org.id}/buildings/${ids.buildingId}/lots?sort=createdAt&cursor=${forged('not a time', 'createdAt')}` },
     ];
     for (const p of probes) {
       const res = await app.inject({ method: p.method, url: p.url, headers: admin.headers, ...(p.payload ? { payload: p.payload } : {}) });

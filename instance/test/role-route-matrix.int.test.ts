@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { permissionsByRole, ROLES, type Permission, type Role } from '../src/modules/access/access.domain.ts';
 import { seedDemo } from '../src/modules/demo/seed-demo.ts';
 import { createActor, createOrganization, type Actor } from './support/actors.ts';
+import { routeIdsOf, type RouteIds } from './support/route-fixtures.ts';
 import { createTestApp } from './support/test-app.ts';
 
 /**
@@ -24,17 +25,8 @@ const actors = Object.fromEntries(await Promise.all(ROLES.map(async (role) =>
 /** Holds the throwaway grants that DELETE /roles/:grantId removes. */
 const bystander = await createActor(deps, {});
 
-interface Ids { org: string; buildingId: string; lotId: string; personId: string; holdingId: string; tokenId: string; grantId: string }
-
-async function idsOf(orgId: string, admin: Actor): Promise<Ids> {
-  const [h] = await sql<{ buildingId: string; lotId: string; personId: string; holdingId: string }[]>`
-    select l.building_id as "buildingId", l.id as "lotId", h.person_id as "personId", h.id as "holdingId"
-    from holdings h join lots l on l.id = h.lot_id where h.organization_id = ${orgId} and h.valid_to is null
-    order by l.number limit 1`;
-  const token = await app.inject({ method: 'POST', url: `/api/v1/orgs/${orgId}/api-tokens`, headers: admin.headers, payload: { name: 'fixture' } });
-  const [g] = await sql<{ id: string }[]>`select id from role_grants where organization_id = ${orgId} order by granted_at limit 1`;
-  return { org: orgId, ...h!, tokenId: token.json().id, grantId: g!.id };
-}
+type Ids = RouteIds;
+const idsOf = (orgId: string, admin: Actor) => routeIdsOf(app, deps, orgId, admin);
 const A = await idsOf(orgA.id, adminA);
 const B = await idsOf(orgB.id, adminB);
 const fraction = { numerator: 1, denominator: 1 };
@@ -72,6 +64,67 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'PATCH', url: '/persons/:personId', perm: 'person.write', body: () => ({ firstName: 'Changed' }) },
   { method: 'DELETE', url: '/persons/:personId', perm: 'person.write' },
   { method: 'GET', url: '/persons/:personId/holdings', perm: 'person.read' },
+  { method: 'GET', url: '/buildings/:buildingId/accounts', perm: 'accounting.read' },
+  { method: 'POST', url: '/buildings/:buildingId/accounts', perm: 'accounting.write', body: () => ({ number: '16099', labelFr: 'Matrix' }) },
+  { method: 'GET', url: '/buildings/:buildingId/fiscal-years', perm: 'accounting.read' },
+  { method: 'POST', url: '/buildings/:buildingId/fiscal-years', perm: 'accounting.write', body: () => ({ startDate: '2045-01-01' }) },
+  { method: 'POST', url: '/buildings/:buildingId/fiscal-years/:fiscalYearId/close', perm: 'accounting.write', body: () => ({}) },
+  { method: 'GET', url: '/buildings/:buildingId/fiscal-years/:fiscalYearId/trial-balance', perm: 'accounting.read' },
+  { method: 'GET', url: '/buildings/:buildingId/fiscal-years/:fiscalYearId/balance-sheet', perm: 'accounting.read' },
+  { method: 'GET', url: '/buildings/:buildingId/fiscal-years/:fiscalYearId/income-statement', perm: 'accounting.read' },
+  { method: 'GET', url: '/buildings/:buildingId/journal-entries', perm: 'accounting.read' },
+  { method: 'POST', url: '/buildings/:buildingId/journal-entries', perm: 'accounting.write', body: () => ({
+    date: '2040-06-01', description: 'Matrix', reference: 'matrix', lines: [{ account: '551', debitCents: 100 }, { account: '750', creditCents: 100 }] }) },
+  { method: 'GET', url: '/buildings/:buildingId/journal-entries/:entryId', perm: 'accounting.read' },
+  { method: 'POST', url: '/buildings/:buildingId/journal-entries/:entryId/reverse', perm: 'accounting.write', body: () => ({ date: '2040-06-02', reason: 'matrix' }) },
+  { method: 'GET', url: '/buildings/:buildingId/journal.csv', perm: 'accounting.read' },
+  { method: 'GET', url: '/suppliers', perm: 'expense.read' },
+  { method: 'POST', url: '/suppliers', perm: 'expense.write', body: () => ({ name: 'Matrix supplier 2' }) },
+  { method: 'GET', url: '/suppliers/:supplierId', perm: 'expense.read' },
+  { method: 'PATCH', url: '/suppliers/:supplierId', perm: 'expense.write', body: () => ({ name: 'Matrix supplier renamed' }) },
+  { method: 'DELETE', url: '/suppliers/:supplierId', perm: 'expense.write' },
+  { method: 'GET', url: '/buildings/:buildingId/distribution-keys', perm: 'expense.read' },
+  { method: 'POST', url: '/buildings/:buildingId/distribution-keys', perm: 'expense.write', body: (i) => ({ name: 'Matrix key 2', kind: 'lots', lots: [{ lotId: i.lotId }] }) },
+  { method: 'GET', url: '/buildings/:buildingId/distribution-keys/:keyId', perm: 'expense.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/distribution-keys/:keyId', perm: 'expense.write', body: () => ({ name: 'Matrix key renamed' }) },
+  { method: 'DELETE', url: '/buildings/:buildingId/distribution-keys/:keyId', perm: 'expense.write' },
+  { method: 'GET', url: '/buildings/:buildingId/distribution-preview', perm: 'expense.read' },
+  { method: 'GET', url: '/buildings/:buildingId/expense-settings', perm: 'expense.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/expense-settings', perm: 'building.write', body: () => ({ residential: true }) },
+  { method: 'GET', url: '/buildings/:buildingId/expenses', perm: 'expense.read' },
+  { method: 'POST', url: '/buildings/:buildingId/expenses', perm: 'expense.write', body: (i) => ({ supplierId: i.supplierId, invoiceNumber: 'MX-2',
+    invoiceDate: '2025-01-20', dueDate: '2025-02-20', chargeKind: 'ordinary', chargeAccount: '6105',
+    lines: [{ description: 'Matrix', workKind: 'cleaning', netCents: 500, vatRateBp: 2100 }] }) },
+  { method: 'GET', url: '/buildings/:buildingId/expenses/:expenseId', perm: 'expense.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/expenses/:expenseId', perm: 'expense.write', body: () => ({ description: 'Matrix edit' }) },
+  { method: 'POST', url: '/buildings/:buildingId/expenses/:expenseId/submit', perm: 'expense.write' },
+  { method: 'POST', url: '/buildings/:buildingId/expenses/:expenseId/approve', perm: 'expense.approve' },
+  { method: 'POST', url: '/buildings/:buildingId/expenses/:expenseId/reject', perm: 'expense.approve', body: () => ({ reason: 'Matrix' }) },
+  { method: 'POST', url: '/buildings/:buildingId/expenses/:expenseId/pay', perm: 'expense.write', body: () => ({ paidOn: '2025-03-01' }) },
+  { method: 'POST', url: '/buildings/:buildingId/expenses/:expenseId/credit-notes', perm: 'expense.write', body: () => ({ invoiceNumber: 'MX-NC',
+    invoiceDate: '2025-03-01', dueDate: '2025-03-01', lines: [{ description: 'Matrix', workKind: 'cleaning', netCents: -100, vatRateBp: 2100 }] }) },
+  { method: 'GET', url: '/buildings/:buildingId/fund-settings', perm: 'call.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/fund-settings', perm: 'call.write', body: () => ({ provisionalAcceptanceDate: '2015-06-30' }) },
+  { method: 'GET', url: '/buildings/:buildingId/funds', perm: 'call.read' },
+  { method: 'GET', url: '/buildings/:buildingId/budgets', perm: 'call.read' },
+  { method: 'POST', url: '/buildings/:buildingId/budgets', perm: 'call.write', body: () => ({ fiscalYear: 2031, ordinaryCents: 100 }) },
+  { method: 'GET', url: '/buildings/:buildingId/budgets/:budgetId', perm: 'call.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/budgets/:budgetId', perm: 'call.write', body: () => ({ reserveCents: 100 }) },
+  { method: 'POST', url: '/buildings/:buildingId/budgets/:budgetId/reserve-opt-out', perm: 'call.write',
+    body: () => ({ decisionDate: '2020-01-01', reference: 'AG 2020-01-01' }) },
+  { method: 'GET', url: '/buildings/:buildingId/calls', perm: 'call.read' },
+  { method: 'POST', url: '/buildings/:buildingId/calls', perm: 'call.write', body: () => ({ fund: 'ordinary', periodLabel: 'Matrix', dueDate: '2030-01-31', totalCents: 100 }) },
+  { method: 'GET', url: '/buildings/:buildingId/calls/:callId', perm: 'call.read' },
+  { method: 'POST', url: '/buildings/:buildingId/calls/:callId/send', perm: 'call.write' },
+  { method: 'GET', url: '/buildings/:buildingId/calls/:callId/owners/:personId/pdf', perm: 'call.read' },
+  { method: 'GET', url: '/buildings/:buildingId/payments', perm: 'payment.read' },
+  { method: 'POST', url: '/buildings/:buildingId/payments', perm: 'payment.write', body: () => ({ amountCents: 100, date: '2030-01-15' }) },
+  { method: 'GET', url: '/buildings/:buildingId/payments/:paymentId', perm: 'payment.read' },
+  { method: 'POST', url: '/buildings/:buildingId/payments/:paymentId/allocate', perm: 'payment.write', body: (i) => ({ personId: i.personId, callId: i.callId }) },
+  { method: 'POST', url: '/buildings/:buildingId/bank-statements', perm: 'payment.write', body: () => ({ coda: 'not a CODA file' }) },
+  { method: 'GET', url: '/buildings/:buildingId/owners/:personId/statement', perm: 'payment.read' },
+  { method: 'GET', url: '/buildings/:buildingId/owners/:personId/statement.csv', perm: 'payment.read' },
+  { method: 'GET', url: '/buildings/:buildingId/receivables/overdue', perm: 'payment.read' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
@@ -89,7 +142,10 @@ async function call(r: (typeof orgRoutes)[number], ids: Ids, actor?: Actor, orgI
 
 /** A fingerprint of every row of organization B, to prove cross-tenant writes changed nothing. */
 async function fingerprintOfB(): Promise<string> {
-  const tables = ['buildings', 'lots', 'persons', 'holdings', 'role_grants', 'api_tokens'];
+  const tables = ['buildings', 'lots', 'persons', 'holdings', 'role_grants', 'api_tokens', 'chart_accounts', 'fiscal_years',
+    'journal_entries', 'journal_lines', 'suppliers', 'distribution_keys', 'distribution_key_lots', 'expense_settings', 'expenses',
+    'expense_lines', 'charge_allocations', 'budgets', 'calls', 'owner_calls', 'owner_call_lots', 'structured_communication_counters',
+    'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

@@ -34,6 +34,7 @@ export const httpStatusByCode: Record<string, number> = {
   'role.last_admin': 409,
   'audit.append_only': 409,
   'holding.already_closed': 409,
+  'payment.idempotency_conflict': 409,
 };
 
 export function statusForCode(code: string): number {

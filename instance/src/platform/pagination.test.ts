@@ -62,3 +62,16 @@ describe('finishPage', () => {
     expect(finishPage([], resolvePage(FIELDS, { limit: 3 }, 'name'))).toEqual({ rows: [], nextCursor: null });
   });
 });
+
+describe('cursor values', () => {
+  const fields = { shares: { expr: 'f.shares', type: 'integer' }, createdAt: { expr: 'f.created_at', type: 'timestamptz' } } as const;
+  const cursor = (s: string, v: string) => Buffer.from(JSON.stringify([s, v, '6f0c2f2e-1b7a-4d5e-9a51-0c1d2e3f4a5b'])).toString('base64url');
+  it('accepts the values PostgreSQL prints and refuses hand-made ones that would not cast', () => {
+    expect(resolvePage(fields, { limit: 10, sort: 'shares', cursor: cursor('shares', '250') }, 'shares').after?.value).toBe('250');
+    expect(resolvePage(fields, { limit: 10, sort: 'createdAt', cursor: cursor('createdAt', '2026-11-24 23:55:43.123456+00') }, 'shares').after)
+      .not.toBeNull();
+    for (const [s, v] of [['shares', 'abc'], ['shares', '99999999999'], ['createdAt', 'not a time'], ['shares', '1\u0000']]) {
+      expect(errorOf(() => resolvePage(fields, { limit: 10, sort: s as 'shares', cursor: cursor(s!, v!) }, 'shares')).code).toBe('request.invalid');
+    }
+  });
+});

@@ -68,6 +68,17 @@ export function decodeCursor(text: string): CursorData {
   return { s, v, i };
 }
 
+/** A hand-made cursor must not reach SQL with a value its column type cannot take. */
+function cursorValueFits(v: string, type: string): boolean {
+  if (v.includes('\u0000')) return false;
+  if (type === 'integer') return /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= 2_147_483_648;
+  if (type === 'bigint') return /^-?\d{1,18}$/.test(v);
+  if (type === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
+  if (type === 'timestamptz') return /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(v);
+  if (type === 'numeric') return /^-?\d{1,30}(\.\d{1,30})?$/.test(v);
+  return true;
+}
+
 /** Checks the sort against the whitelist, decodes the cursor and bounds the limit. */
 export function resolvePage<K extends string>(fields: SortFields<K>, req: PageRequest, defaultSort: K | `-${K}`): ResolvedPage {
   const sort = req.sort ?? defaultSort;
@@ -86,6 +97,7 @@ export function resolvePage<K extends string>(fields: SortFields<K>, req: PageRe
     const c = decodeCursor(req.cursor);
     if (c.s !== sort) throw badCursor();
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(c.i)) throw badCursor();
+    if (!cursorValueFits(c.v, fields[name as K].type)) throw badCursor();
     after = { value: c.v, id: c.i };
   }
   return { sort, field: fields[name as K], desc, limit, after };
