@@ -10,3 +10,9 @@ export function errorOf(fn: () => unknown): AppError {
   }
   throw new Error('expected an AppError');
 }
+
+/** The code and details of the AppError `fn` throws, for exact comparisons (`toEqual`). */
+export function codeOf(fn: () => unknown): { code: string; details: Record<string, unknown> | undefined } {
+  const e = errorOf(fn);
+  return { code: e.code, details: e.details };
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/errors.ts';
+import { codeOf as errorOf } from '../../../test/support/errors.ts';
 import { structuredCommunication } from '../money/structured-communication.domain.ts';
 import { parseCoda, parseCodaFile } from './coda.domain.ts';
 import { writeCoda, type CodaWriterMovement, type CodaWriterStatement } from './coda-writer.ts';
@@ -10,16 +10,6 @@ const statement = (movements: CodaWriterMovement[], patch: Partial<CodaWriterSta
   accountIban: ACCOUNT, accountHolderName: 'ACP LES TILLEULS', date: '2026-04-30', openingDate: '2026-04-29',
   statementNumber: 41, openingBalanceCents: 500_000, movements, ...patch,
 });
-
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return { code: e.code, details: e.details as Record<string, unknown> };
-    throw e;
-  }
-  throw new Error('expected an AppError');
-};
 
 describe('parseCoda on written statements', () => {
   it('reads a structured communication, a free one, a debit and several movements', () => {

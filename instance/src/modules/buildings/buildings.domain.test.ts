@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/errors.ts';
 import {
   applyBuildingPatch, assertSharesFit, changedBuildingFields, isBuildingComplete, isValidFiscalYearStart, validateBuilding,
   type BuildingInput,
 } from './buildings.domain.ts';
+import { codeOf } from '../../../test/support/errors.ts';
 
 const input: BuildingInput = {
   name: 'Résidence Test', address: { street: 'Rue Royale 1', postalCode: '1000', city: 'Bruxelles', country: 'BE' },
   enterpriseNumber: 'BE 0123.456.749', totalShares: 1000, fiscalYearStart: '01-01', language: 'fr',
 };
-
-function codeOf(fn: () => unknown): { code: string; details: unknown } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('validateBuilding', () => {
   it('normalises the enterprise number', () => {

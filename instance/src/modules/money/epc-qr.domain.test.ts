@@ -1,24 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/errors.ts';
 import { EPC_QR_MAX_BYTES, epcQrPayload, type EpcQrInput } from './epc-qr.domain.ts';
 import { structuredCommunication } from './structured-communication.domain.ts';
+import { codeOf as errorOf } from '../../../test/support/errors.ts';
 
 const base: EpcQrInput = {
   name: 'ACP Résidence Les Tilleuls',
   iban: 'BE68 5390 0754 7034',
   amountCents: 72_000,
   structuredCommunication: '+++123/4567/89002+++',
-};
-
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  throw new Error('expected an AppError');
 };
 
 describe('epcQrPayload (EPC069-12, version 002)', () => {

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/errors.ts';
 import { belgianIbanFromAccount, formatIban, ibanProblem, isValidIban, normalizeIban } from './iban.domain.ts';
-
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  throw new Error('expected an AppError');
-};
+import { codeOf as errorOf } from '../../../test/support/errors.ts';
 
 describe('normalizeIban', () => {
   it.each([

@@ -1,20 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/errors.ts';
 import {
   checkReducedRate, divideHalfAwayFromZero, invoiceTotals, reducedRateRefusal, VAT_RATES_BP, VAT_WORK_KINDS, vatCents,
   type ReducedRateInput,
 } from './vat.domain.ts';
-
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  throw new Error('expected an AppError');
-};
+import { codeOf as errorOf } from '../../../test/support/errors.ts';
 
 describe('VAT rates', () => {
   it('are 0, 6, 12 and 21 % in basis points, from the BE pack', () => {
