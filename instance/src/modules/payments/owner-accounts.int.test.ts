@@ -32,6 +32,8 @@ await pay({ amountCents: 10_000, date: '2026-01-25', personId: b.persons.janssen
 await pay({ amountCents: 25_000, date: '2026-01-28', structuredCommunication: '+++000/0000/00404+++' });
 await pay({ amountCents: 4_125, date: '2026-01-30', structuredCommunication: '+++000/0000/00707+++' });
 const unknown = await pay({ amountCents: 15_000, date: '2026-02-02', structuredCommunication: '+++000/0000/99929+++' });
+// The syndic attributes it on 2026-02-10: the OD entry is dated the day it is made.
+t.clock.set(new Date('2026-02-10T09:00:00Z'), { frozen: true });
 await api.post(`/buildings/${b.buildingId}/payments/${unknown.id}/allocate`, { personId: b.persons.muller, callId: ordinary.id });
 const owner = (personId: string) => `/buildings/${b.buildingId}/owners/${personId}`;
 
@@ -60,7 +62,7 @@ describe('owner statement', () => {
       '2026-01-05;VEN;VEN-2026-00001;4101;Appel de fonds 2026 T1;150,00;0,00;150,00',
       '2026-01-05;VEN;VEN-2026-00002;4100;Appel de fonds Réserve T1;41,25;0,00;191,25',
       '2026-01-30;FIN;FIN-2026-00005;4100;Paiement copropriétaire +++000/0000/00707+++;0,00;41,25;150,00',
-      '2026-02-02;OD;OD-2026-00001;4101;Affectation d\'un paiement en compte d\'attente;0,00;150,00;0,00',
+      '2026-02-10;OD;OD-2026-00001;4101;Affectation d\'un paiement en compte d\'attente;0,00;150,00;0,00',
       '',
     ].join('\r\n'));
   });

@@ -168,8 +168,10 @@ export async function allocatePayment(deps: RegisterDeps, ctx: ActorCtx, buildin
     const oc = await designatedOwnerCall(tx, ctx, buildingId, input.callId, input.personId);
     const receivable = FUND_ACCOUNTS[oc.fund].receivable;
     const at = deps.clock.now();
+    // Dated the day the payment is identified (never earlier than the payment itself): the money may
+    // have arrived in a fiscal year that is closed since, and a closed year takes no new entry.
     const posted = await postEntry(tx, {
-      organizationId: ctx.organizationId, buildingId, journal: 'OD', date: p.date,
+      organizationId: ctx.organizationId, buildingId, journal: 'OD', date: deps.clock.today() > p.date ? deps.clock.today() : p.date,
       description: 'Affectation d\'un paiement en compte d\'attente', source: { type: 'payment_allocation', id },
       lines: allocationLines({ amountCents: p.amountCents, personId: oc.personId, receivable, label: 'Affectation' }),
     }, { actorUserId: ctx.actorUserId, requestId: ctx.requestId, at });
