@@ -27,6 +27,12 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The V8 flags of the root package.json's `start` script (e.g. --max-semi-space-size), .env reading left out. */
+function startNodeFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start;
+  return start.split(/\s+/).filter((w) => w.startsWith('--') && !w.startsWith('--env-file'));
+}
+
 /**
  * Starts the instance as `npm start` does (`node instance/src/cli.ts start`, on this same Node 24, but
  * without reading .env) on a fresh data dir with its embedded PostgreSQL, waits for GET /ready = 200,
@@ -43,7 +49,7 @@ export async function measureIdleRss(cleanup: Cleanup, opts: { idleMs?: number; 
   }
   Object.assign(env, { KOPROGO_DATA_DIR: dataDir, PORT: String(port), KOPROGO_PG_PORT: String(pgPort), LOG_FORMAT: 'json' });
   const started = Date.now();
-  const child = spawn(process.execPath, ['instance/src/cli.ts', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startNodeFlags(), 'instance/src/cli.ts', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (d: Buffer) => { output = (output + d.toString()).slice(-4000); };
   child.stdout.on('data', keep);

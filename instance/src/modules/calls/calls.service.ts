@@ -9,7 +9,6 @@ import type { FundSettings } from '../funds/funds.repo.ts';
 import { epcQrPayload } from '../money/epc-qr.domain.ts';
 import { formatStructuredCommunication, structuredCommunication } from '../money/structured-communication.domain.ts';
 import { checkCents } from './amount.domain.ts';
-import { renderCallPdf } from './call-pdf.ts';
 import {
   callEntryLines, communicationBase, defaultChargeKind, FUND_ACCOUNTS, planOwnerCalls, type ChargeKind, type Fund,
 } from './calls.domain.ts';
@@ -122,6 +121,8 @@ export async function ownerCallPdf(deps: RegisterDeps, ctx: ActorCtx, buildingId
   const settings = await settingsOf(deps.sql, ctx, buildingId);
   const iban = ibanFor(settings, c.fund);
   const communication = formatStructuredCommunication(owner.communication);
+  // pdf-lib and qrcode weigh about 35 MB once loaded: only instances that print calls pay for them.
+  const { renderCallPdf } = await import('./call-pdf.ts');
   const pdf = await renderCallPdf({
     language: owner.language, associationName: settings.name, ownerName: owner.personName, periodLabel: c.periodLabel, fund: c.fund,
     lots: owner.lots.map((l) => ({ number: l.lotNumber, cents: l.cents })), amountCents: owner.amountCents, dueDate: c.dueDate,
