@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { signAccessToken } from '../src/modules/auth/tokens.ts';
 import { writeCoda, type CodaWriterStatement } from '../src/modules/banking/coda-writer.ts';
 import { createActor, createOrganization } from './support/actors.ts';
+import { isValidStructuredCommunication, syndicClient } from './support/syndic-client.ts';
 import { createTestApp } from './support/test-app.ts';
 
 /**
@@ -46,31 +46,7 @@ at('2025-01-06T09:00:00Z');
 const org = await createOrganization(t.deps, 'Syndic Exemple SRL');
 const syndic = await createActor(t.deps, { organizationId: org.id, grants: [{ role: 'syndic' }] });
 
-interface Res { statusCode: number; body: string; json(): any }
-
-/** One request as the syndic, with an access token signed at the test clock's current time. */
-async function send(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Res> {
-  const token = await signAccessToken(t.deps.secrets.jwtKey, { userId: syndic.userId, sessionId: syndic.sessionId }, t.clock.now(),
-    t.deps.config.accessTokenTtlSeconds);
-  return t.app.inject({ method, url: `/api/v1/orgs/${org.id}${path}`, headers: { authorization: `Bearer ${token}`, ...extra },
-    ...(body === undefined ? {} : { payload: body as object }) });
-}
-async function ok(res: Promise<Res>, status = 200): Promise<any> {
-  const r = await res;
-  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
-  return r.json();
-}
-const get = (path: string) => ok(send('GET', path));
-const post = (path: string, body: unknown = {}, status = 200) => ok(send('POST', path, body), status);
-
-/** §8, checked independently of the application: 12 digits, check = base mod 97, or 97 when the remainder is 0. */
-function isValidStructuredCommunication(text: string): boolean {
-  const m = /^\+\+\+(\d{3})\/(\d{4})\/(\d{5})\+\+\+$/.exec(text);
-  if (!m) return false;
-  const digits = m.slice(1).join('');
-  const remainder = Number(BigInt(digits.slice(0, 10)) % 97n);
-  return Number(digits.slice(10)) === (remainder === 0 ? 97 : remainder);
-}
+const { send, ok, get, post } = syndicClient(t, org.id, syndic);
 
 // ── The building ────────────────────────────────────────────────────────────
 const building = await post('/buildings', {
