@@ -37,6 +37,10 @@ const envSchema = z.object({
   KOPROGO_TEST_MODE: boolString.default(false),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Outgoing mail: an smtp:// or smtps:// URL. Unset: mail is written to OUTBOX_DIR instead of sent. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('KoproGo <no-reply@localhost>'),
+  OUTBOX_DIR: z.string().min(1).optional(),
   /** Only for `koprogo create-admin`, instead of typing the password on standard input. */
   KOPROGO_ADMIN_PASSWORD: z.string().optional(),
 });
@@ -76,6 +80,7 @@ export interface Config {
   readonly dbPoolMax: number;
   readonly shutdownTimeoutMs: number;
   readonly adminPassword: string | undefined;
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
 }
 
 export class ConfigError extends Error {
@@ -125,6 +130,7 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     dbPoolMax: e.DB_POOL_MAX,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     adminPassword: e.KOPROGO_ADMIN_PASSWORD,
+    mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: resolve(e.OUTBOX_DIR ?? `${e.KOPROGO_DATA_DIR}/outbox`) }),
   });
 }
 
@@ -147,6 +153,9 @@ export const configDocs: ReadonlyArray<[string, string]> = [
   ['DB_POOL_MAX', 'Connections in the database pool (default 10).'],
   ['SHUTDOWN_TIMEOUT_MS', 'After this long a shutdown logs that it still waits (default 10000).'],
   ['NODE_ENV', 'development (default), production or test.'],
+  ['SMTP_URL', 'Outgoing mail server (smtp:// or smtps://). Unset: mail goes to OUTBOX_DIR, listed in the API.'],
+  ['MAIL_FROM', 'Sender of outgoing mail (default "KoproGo <no-reply@localhost>").'],
+  ['OUTBOX_DIR', 'Where unsent mail is written when SMTP_URL is unset (default <KOPROGO_DATA_DIR>/outbox).'],
   ['KOPROGO_ADMIN_PASSWORD', 'Password for `create-admin` (otherwise read from standard input).'],
   ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
 ];

@@ -9,6 +9,7 @@ import { migrate } from './platform/migrate.ts';
 import { startQueue } from './platform/queue.ts';
 import { loadInstanceSecrets } from './modules/auth/auth.secrets.ts';
 import { issueSetupTokenIfNeeded } from './modules/auth/setup.service.ts';
+import { registerJobs } from './modules/jobs.ts';
 import { buildServer } from './server.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -40,6 +41,7 @@ export async function startInstance(config: Config, logger: Logger): Promise<Run
       sql: db.sql, boss, clock: testClock ?? systemClock, testClock, config, logger,
       secrets: await loadInstanceSecrets(db.sql, config), version: VERSION,
     };
+    await registerJobs(deps);
     const app = await buildServer(deps);
     const address = await app.listen({ host: config.host, port: config.port });
     const setupToken = await issueSetupTokenIfNeeded(deps);

@@ -7,6 +7,8 @@ import { organizationRoutes, orgMemberRoutes } from './modules/organizations/org
 import { registerRoutes } from './modules/register.ts';
 import { accountingRoutes } from './modules/accounting/accounting.plugin.ts';
 import { callRoutes } from './modules/calls/calls.plugin.ts';
+import { deliveryRoutes } from './modules/delivery/delivery.plugin.ts';
+import { notificationRoutes, notificationSocketRoutes } from './modules/notifications/notifications.plugin.ts';
 import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 
@@ -17,6 +19,7 @@ import { systemRoutes } from './modules/system/system.routes.ts';
 export async function buildServer(deps: Deps): Promise<App> {
   const app = await createHttp(deps.logger, { version: deps.version, trustProxy: deps.config.trustProxy });
   await systemRoutes(app, deps);
+  await notificationSocketRoutes(app, deps);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
@@ -28,6 +31,8 @@ export async function buildServer(deps: Deps): Promise<App> {
       await accountingRoutes(org, deps);
       await expenseRoutes(org, deps);
       await callRoutes(org, deps);
+      await deliveryRoutes(org, deps);
+      await notificationRoutes(org, deps);
     }, { prefix: '/orgs/:orgId' });
   }, { prefix: '/api/v1' });
   return app;

@@ -1,0 +1,14 @@
+import type { Deps } from '../../platform/deps.ts';
+import type { App } from '../../platform/http.ts';
+
+/** Registers the notification routes inside /api/v1/orgs/:orgId (wired in server.ts). */
+export async function notificationRoutes(app: App, deps: Deps): Promise<void> {
+  void app;
+  void deps;
+}
+
+/** Registers the live-event WebSocket route at the application's top level (wired in server.ts). */
+export async function notificationSocketRoutes(app: App, deps: Deps): Promise<void> {
+  void app;
+  void deps;
+}
