@@ -120,9 +120,21 @@ export async function postManualEntry(deps: RegisterDeps, ctx: ActorCtx, buildin
   });
 }
 
+/**
+ * Entries posted by a business record (an approved expense, a sent call, a payment, the closing)
+ * are corrected through that record (credit note, …): reversing only the entry would leave the
+ * record, its charge shares or owner calls in place and the books out of step with them.
+ */
+const REVERSIBLE_BY_HAND = new Set(['manual', 'reversal']);
+
 export async function reverse(deps: RegisterDeps, ctx: ActorCtx, buildingId: string, entryId: string,
   input: { date: string; reason: string }): Promise<Entry> {
   return inTx(deps, async (tx) => {
+    const original = await findEntry(tx, ctx.organizationId, buildingId, entryId);
+    if (original && !REVERSIBLE_BY_HAND.has(original.sourceType)) {
+      throw new AppError('entry.has_business_record', `This entry was posted by a ${original.sourceType.replaceAll('_', ' ')}; correct it there (a credit note for an invoice)`,
+        { sourceType: original.sourceType, sourceId: original.sourceId });
+    }
     const posted = await reverseEntry(tx, { organizationId: ctx.organizationId, buildingId, entryId, ...input }, postingActor(deps, ctx));
     return (await findEntry(tx, ctx.organizationId, buildingId, posted.entryId))!;
   });

@@ -1,3 +1,4 @@
+import { AppError } from '../../platform/errors.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Period } from './posting.domain.ts';
 
@@ -43,6 +44,18 @@ export async function fiscalYearContaining(tx: Db, organizationId: string, build
 /** Inserts a fiscal year; returns false when a concurrent transaction created the same one first. */
 export async function insertFiscalYear(tx: Db, organizationId: string, buildingId: string, p: Period, label: string, at: Date):
   Promise<string | null> {
+  const y = Number(p.start.slice(0, 4));
+  if (y < 1990 || y > 2100) {
+    throw new AppError('fiscal_year.invalid_period', `A fiscal year starting in ${y} is outside the books this instance keeps (1990–2100)`, { field: 'date' });
+  }
+  // Closed books stay closed: no year may be opened before (or inside) a closed one.
+  const [closed] = await tx<{ endDate: string }[]>`select end_date::text as "endDate" from fiscal_years
+    where organization_id = ${organizationId} and building_id = ${buildingId} and status = 'closed' and start_date >= ${p.start}
+    order by end_date desc limit 1`;
+  if (closed) {
+    throw new AppError('fiscal_year.closed', `The books are closed up to ${closed.endDate}: no entry or fiscal year can be added before that date`,
+      { field: 'date', closedUntil: closed.endDate });
+  }
   const rows = await tx<{ id: string }[]>`insert into fiscal_years (organization_id, building_id, label, start_date, end_date, status, created_at)
     values (${organizationId}, ${buildingId}, ${label}, ${p.start}, ${p.end}, 'open', ${at})
     on conflict do nothing returning id`;

@@ -46,6 +46,12 @@ export async function createCall(deps: RegisterDeps, ctx: ActorCtx, buildingId: 
     }
     const at = deps.clock.now();
     const chargeKind = input.chargeKind ?? defaultChargeKind(input.fund);
+    // Ordinary provisions (701) are settled against ordinary charges in the décompte: charging them
+    // to the holders of extraordinary charges (bare owners) would credit the wrong person there.
+    if (input.fund === 'ordinary' && chargeKind !== 'ordinary') {
+      throw new AppError('call.charge_kind_mismatch', 'Provisions for ordinary charges are called from those who pay ordinary charges',
+        { field: 'chargeKind' });
+    }
     const id = await repo.insertCall(tx, ctx.organizationId, buildingId, { ...input, chargeKind }, at);
     await audit(tx, ctx, at, 'call.created', { type: ENTITY, id }, {
       buildingId, fund: input.fund, chargeKind, dueDate: input.dueDate, totalCents: input.totalCents, distributionKeyId: input.distributionKeyId,

@@ -145,7 +145,7 @@ describe('distributeToLotsAndHolders (properties)', () => {
     }), { numRuns: 300 });
   });
 
-  it('gives each holder its exact share of its lot within one cent', () => {
+  it('gives each holder its exact share of its lot within one cent, and of the whole amount within two', () => {
     fc.assert(fc.property(caseArb, (c) => {
       const { lots, holders } = inputs(c);
       const rows = distributeToLotsAndHolders(c.amount, lots, holders, c.kind);
@@ -161,6 +161,11 @@ describe('distributeToLotsAndHolders (properties)', () => {
           // exact = lotCents × (part / P); |cents − exact| < 1 ⇔ |cents × part.den × P.num − lotCents × part.num × P.den| < part.den × P.num
           const scale = part.den * P.num;
           expect(abs(cents * scale - lotCents * part.num * P.den) < scale).toBe(true);
+          // Against the unrounded amount: exact = amount × w/W × part/P. Two roundings (lot, then holder) keep it under 2 cents:
+          // |cents − exact| < 2 ⇔ |cents × W × part.den × P.num − amount × w × part.num × P.den| < 2 × W × part.den × P.num
+          const W = lots.reduce((a, x) => a + x.weight, 0n);
+          const big = W * part.den * P.num;
+          expect(abs(cents * big - BigInt(c.amount) * l.weight * part.num * P.den) < 2n * big).toBe(true);
         }
       }
     }), { numRuns: 300 });

@@ -95,6 +95,7 @@ export async function updateDraft(deps: RegisterDeps, ctx: ActorCtx, buildingId:
         { field: 'supplierId' });
     }
     const { fields, lines: computed } = await prepare(tx, ctx, buildingId, merged, current.creditNoteOf);
+    if (current.creditNoteOf !== null) await assertCreditFits(tx, ctx, buildingId, current.creditNoteOf, current.grossCents, fields.grossCents);
     const at = deps.clock.now();
     await repo.updateDraft(tx, ctx.organizationId, id, fields, at);
     await repo.replaceLines(tx, ctx.organizationId, id, computed);
@@ -126,6 +127,7 @@ export async function approveExpense(deps: RegisterDeps, ctx: ActorCtx, building
     const settings = await repo.settingsOf(tx, ctx.organizationId, buildingId);
     checkApprover({ grossCents: e.grossCents, thresholdCents: settings.approvalThresholdCents, creatorId: e.createdBy,
       approverId: ctx.actorUserId, approverIsCouncilMember });
+    if (e.creditNoteOf !== null) await assertCreditFits(tx, ctx, buildingId, e.creditNoteOf, e.grossCents, e.grossCents);
     const original = e.creditNoteOf === null ? null : await repo.findExpense(tx, ctx.organizationId, buildingId, e.creditNoteOf);
     const shares = await distributeOverKey(tx, {
       organizationId: ctx.organizationId, buildingId, keyId: e.distributionKeyId, amountCents: e.grossCents,
@@ -181,6 +183,17 @@ export async function markPaid(deps: RegisterDeps, ctx: ActorCtx, buildingId: st
     await audit(tx, ctx, at, 'expense.paid', { type: ENTITY, id }, { buildingId, from: 'unpaid', to: 'paid', paidOn, entryId: posted.entryId });
     return (await repo.findExpense(tx, ctx.organizationId, buildingId, id))!;
   });
+}
+
+/**
+ * All live credit notes of an invoice together never exceed it: checked when a credit note is
+ * created, edited and approved, with the invoice locked (concurrent credit notes wait).
+ */
+async function assertCreditFits(tx: Db, ctx: ActorCtx, buildingId: string, originalId: string,
+  currentGrossCents: number, newGrossCents: number): Promise<void> {
+  const original = await lockedExpense(tx, ctx, buildingId, originalId);
+  const creditedByOthers = (await repo.creditedSoFar(tx, ctx.organizationId, original.id)) - currentGrossCents;
+  checkCreditNote(original, creditedByOthers, newGrossCents);
 }
 
 /** A credit note (draft) correcting an approved invoice: same supplier, account, kind and key; negative lines. */

@@ -18,7 +18,8 @@ export interface OwnerStatement {
 export async function ownerStatement(deps: RegisterDeps, ctx: ActorCtx, buildingId: string, personId: string,
   asOf: string | undefined): Promise<OwnerStatement> {
   await settingsOf(deps.sql, ctx, buildingId);
-  const person = await findPerson(deps.sql, ctx.organizationId, personId);
+  // Only a person who holds or held a lot of this building has an account here (and is visible).
+  const person = await findPerson(deps.sql, ctx.organizationId, personId, [buildingId]);
   if (!person) throw notFound('person', personId);
   const day = asOf ?? deps.clock.today();
   const movements = await ownerMovements(deps.sql, { organizationId: ctx.organizationId, buildingId, personId, asOf: day });

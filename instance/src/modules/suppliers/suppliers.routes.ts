@@ -4,10 +4,21 @@ import {
 } from '@koprogo/protocols';
 import { z } from 'zod';
 import type { App } from '../../platform/http.ts';
+import { buildingScope, type AuthContext } from '../access/access.domain.ts';
 import { requirePermission } from '../access/access.guard.ts';
+import { AppError } from '../../platform/errors.ts';
 import { actorOf, type RegisterDeps } from '../buildings/use-case.ts';
 import { vatNumberOf, type Supplier } from './suppliers.domain.ts';
 import * as service from './suppliers.service.ts';
+
+/** Suppliers (and their IBANs) serve every building: only an organization-wide grant may change them. */
+function requireOrganizationWide(auth: AuthContext): void {
+  requirePermission(auth, 'expense.write');
+  if (buildingScope(auth, 'expense.write') !== 'all') {
+    throw new AppError('auth.forbidden', 'Suppliers serve every building: changing them needs expense.write on the whole organization',
+      { permission: 'expense.write' });
+  }
+}
 
 const tags = ['expenses'];
 
@@ -18,7 +29,7 @@ export function toSupplierDto(s: Supplier): SupplierDto {
   };
 }
 
-/** /suppliers: the organization's suppliers (expense.read / expense.write anywhere in the organization). */
+/** /suppliers: the organization's suppliers (expense.read anywhere in the organization; writes need it organization-wide). */
 export async function supplierRoutes(app: App, deps: RegisterDeps): Promise<void> {
   app.get('/suppliers', {
     schema: { tags, summary: 'List suppliers (filter q on name or VAT number; sort name, createdAt)',
@@ -33,7 +44,7 @@ export async function supplierRoutes(app: App, deps: RegisterDeps): Promise<void
     schema: { tags, summary: 'Create a supplier (VAT number and IBAN are checked)', body: SupplierCreateSchema,
       response: { 201: SupplierSchema, ...errorResponses } },
   }, async (req, reply) => {
-    requirePermission(req.auth, 'expense.write');
+    requireOrganizationWide(req.auth);
     return reply.status(201).send(toSupplierDto(await service.createSupplier(deps, actorOf(req), req.body)));
   });
 
@@ -48,7 +59,7 @@ export async function supplierRoutes(app: App, deps: RegisterDeps): Promise<void
     schema: { tags, summary: 'Change a supplier (fields left out are unchanged; null clears)', params: SupplierParamsSchema,
       body: SupplierPatchSchema, response: { 200: SupplierSchema, ...errorResponses } },
   }, async (req) => {
-    requirePermission(req.auth, 'expense.write');
+    requireOrganizationWide(req.auth);
     return toSupplierDto(await service.updateSupplier(deps, actorOf(req), req.params.supplierId, req.body));
   });
 
@@ -56,7 +67,7 @@ export async function supplierRoutes(app: App, deps: RegisterDeps): Promise<void
     schema: { tags, summary: 'Delete a supplier no expense refers to', params: SupplierParamsSchema,
       response: { 204: z.null().describe('Deleted'), ...errorResponses } },
   }, async (req, reply) => {
-    requirePermission(req.auth, 'expense.write');
+    requireOrganizationWide(req.auth);
     await service.deleteSupplier(deps, actorOf(req), req.params.supplierId);
     return reply.status(204).send(null);
   });
