@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { permissionsByRole, ROLES, type Permission, type Role } from '../src/modules/access/access.domain.ts';
 import { seedDemo } from '../src/modules/demo/seed-demo.ts';
+import { publishEvent } from '../src/modules/notifications/notifications.service.ts';
 import { createActor, createOrganization, type Actor } from './support/actors.ts';
 import { routeIdsOf, type RouteIds } from './support/route-fixtures.ts';
 import { createTestApp } from './support/test-app.ts';
@@ -125,6 +126,21 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'GET', url: '/buildings/:buildingId/owners/:personId/statement', perm: 'payment.read' },
   { method: 'GET', url: '/buildings/:buildingId/owners/:personId/statement.csv', perm: 'payment.read' },
   { method: 'GET', url: '/buildings/:buildingId/receivables/overdue', perm: 'payment.read' },
+  { method: 'GET', url: '/deliveries', perm: 'call.read' },
+  { method: 'GET', url: '/deliveries/:deliveryId', perm: 'call.read' },
+  { method: 'POST', url: '/deliveries/:deliveryId/retry', perm: 'call.write' },
+  { method: 'GET', url: '/outbox', perm: 'call.write' },
+  { method: 'POST', url: '/buildings/:buildingId/print-batches', perm: 'call.write' },
+  { method: 'GET', url: '/buildings/:buildingId/print-batches/:batchId', perm: 'call.read' },
+  { method: 'GET', url: '/buildings/:buildingId/print-batches/:batchId/pdf', perm: 'call.read' },
+  { method: 'GET', url: '/events', perm: 'member' },
+  { method: 'GET', url: '/notifications', perm: 'member' },
+  { method: 'POST', url: '/notifications/:notificationId/read', perm: 'member' },
+  { method: 'POST', url: '/notifications/read-all', perm: 'member' },
+  { method: 'GET', url: '/webhooks', perm: 'org.manage_roles' },
+  { method: 'POST', url: '/webhooks', perm: 'org.manage_roles', body: () => ({ url: 'https://example.test/hook', eventTypes: ['matrix.test'] }) },
+  { method: 'GET', url: '/webhooks/:webhookId/deliveries', perm: 'org.manage_roles' }, // before the DELETE
+  { method: 'DELETE', url: '/webhooks/:webhookId', perm: 'org.manage_roles' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
@@ -145,7 +161,8 @@ async function fingerprintOfB(): Promise<string> {
   const tables = ['buildings', 'lots', 'persons', 'holdings', 'role_grants', 'api_tokens', 'chart_accounts', 'fiscal_years',
     'journal_entries', 'journal_lines', 'suppliers', 'distribution_keys', 'distribution_key_lots', 'expense_settings', 'expenses',
     'expense_lines', 'charge_allocations', 'budgets', 'calls', 'owner_calls', 'owner_call_lots', 'structured_communication_counters',
-    'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines'];
+    'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines', 'archived_documents', 'deliveries',
+    'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');
@@ -175,6 +192,12 @@ describe('role × route matrix', () => {
           const [g] = await sql<{ id: string }[]>`insert into role_grants (organization_id, user_id, role, granted_at)
             values (${A.org}, ${bystander.userId}, 'accountant', now()) on conflict do nothing returning id`;
           A.grantId = g?.id ?? A.grantId;
+        }
+        if (r.url === '/notifications/:notificationId/read') { // notifications belong to their user
+          await sql.begin((tx) => publishEvent(tx, deps, { organizationId: A.org, type: 'matrix.test', payload: {}, recipients: [actors[role].userId] },
+            { organizationId: A.org, actorUserId: null, requestId: null }));
+          const [n] = await sql<{ id: string }[]>`select id from notifications where user_id = ${actors[role].userId} order by created_at desc limit 1`;
+          A.notificationId = n!.id;
         }
         if (r.url === '/api-tokens/:tokenId') { // members revoke their own tokens
           const own = await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/api-tokens`, headers: actors[role].headers, payload: { name: 'own' } });

@@ -6,3 +6,5 @@ export * from './persons.v1.ts';
 export * from './calls.v1.ts';
 export * from './expenses.v1.ts';
 export * from './accounting.v1.ts';
+export * from './notifications.v1.ts';
+export * from './delivery.v1.ts';

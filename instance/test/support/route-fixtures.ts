@@ -1,5 +1,7 @@
 import type { Deps } from '../../src/platform/deps.ts';
 import type { App } from '../../src/platform/http.ts';
+import { queueDelivery } from '../../src/modules/delivery/delivery.service.ts';
+import { publishEvent } from '../../src/modules/notifications/notifications.service.ts';
 import type { Actor } from './actors.ts';
 
 /**
@@ -9,7 +11,8 @@ import type { Actor } from './actors.ts';
 export interface RouteIds {
   org: string; buildingId: string; lotId: string; personId: string; holdingId: string; tokenId: string; grantId: string;
   entryId: string; fiscalYearId: string; supplierId: string; keyId: string; expenseId: string;
-  budgetId: string; callId: string; paymentId: string;
+  budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
+  notificationId: string; webhookId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -36,9 +39,23 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
   const callForFunds = (await call('POST', `${b}/calls`, { fund: 'ordinary', periodLabel: 'Matrix', dueDate: today, totalCents: 100_000 })).json();
   await call('POST', `${b}/calls/${callForFunds.id}/send`, {});
   const payment = (await call('POST', `${b}/payments`, { amountCents: 100, date: today }, { 'idempotency-key': `matrix-${orgId}` })).json();
+  // A letter by post (a person with an address and no e-mail consent), then the print batch that takes it.
+  const [addressee] = await deps.sql<{ id: string }[]>`select id from persons where organization_id = ${orgId}
+    and street is not null and email_consent_given_on is null order by sort_name limit 1`;
+  const letter = await deps.sql.begin((tx) => queueDelivery(tx, deps, { organizationId: orgId, buildingId: h!.buildingId, personId: addressee!.id,
+    purpose: 'notice', subject: 'Matrix', text: 'Matrix', attachments: [], related: { type: 'matrix', id: h!.buildingId } },
+  { organizationId: orgId, actorUserId: admin.userId, requestId: null }));
+  const batch = (await call('POST', `${b}/print-batches`, {})).json();
+  // A notification for the admin, then a webhook (created after it, so no delivery is queued).
+  await deps.sql.begin((tx) => publishEvent(tx, deps, { organizationId: orgId, type: 'fixture.created', payload: {}, recipients: [admin.userId] },
+    { organizationId: orgId, actorUserId: admin.userId, requestId: null }));
+  const [notification] = await deps.sql<{ id: string }[]>`select id from notifications where organization_id = ${orgId}
+    and user_id = ${admin.userId} order by created_at desc limit 1`;
+  const webhook = (await call('POST', '/webhooks', { url: 'https://example.test/hook', eventTypes: ['fixture.created'] })).json();
   const ids = {
     org: orgId, ...h!, tokenId: token.id, grantId: g!.id, entryId: entry.id, fiscalYearId: entry.fiscalYearId,
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
+    deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
