@@ -1,8 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PgBoss } from 'pg-boss';
-import nodemailer, { type Transporter } from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Transporter } from 'nodemailer';
 import type { Db } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { audit, type ActorCtx } from '../buildings/use-case.ts';
@@ -21,6 +20,8 @@ export interface MimeInput {
 
 /** The MIME message, built once: its bytes are archived and sent as they are (the archive hash is the hash of what left). */
 export async function composeMime(m: MimeInput): Promise<Buffer> {
+  // nodemailer weighs about 20 MB once loaded: instances that send no mail do not pay for it.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: m.from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}), date: m.date,
     messageId: `<${m.id}@koprogo>`, headers: { 'X-KoproGo-Delivery': m.id },
@@ -42,9 +43,13 @@ export async function enqueueSend(boss: PgBoss, tx: Db | null, job: SendJob, job
 }
 
 const transports = new Map<string, Transporter>();
-function transportFor(url: string): Transporter {
+async function transportFor(url: string): Promise<Transporter> {
   let t = transports.get(url);
-  if (!t) { t = nodemailer.createTransport(url); transports.set(url, t); }
+  if (!t) {
+    const { default: nodemailer } = await import('nodemailer');
+    t = nodemailer.createTransport(url);
+    transports.set(url, t);
+  }
   return t;
 }
 
@@ -76,7 +81,7 @@ export async function sendDelivery(deps: Pick<Deps, 'sql' | 'clock' | 'config'>,
       const url = deps.config.mail.smtpUrl;
       let sent: { transport: 'smtp' | 'outbox'; outboxFile: string | null; providerMessageId: string | null };
       if (url) {
-        const info = await transportFor(url).sendMail({ envelope: { from: envelopeFrom(deps.config.mail.from), to: [d.recipientEmail!] }, raw: raw! });
+        const info = await (await transportFor(url)).sendMail({ envelope: { from: envelopeFrom(deps.config.mail.from), to: [d.recipientEmail!] }, raw: raw! });
         sent = { transport: 'smtp', outboxFile: null, providerMessageId: String(info.response ?? info.messageId ?? '').slice(0, 500) || null };
       } else {
         const fileName = `${d.id}.eml`;
