@@ -44,13 +44,22 @@ export function authenticateOrgRequest(deps: Deps) {
       req.user = { userId: t.userId, sessionId: null, isInstanceAdmin: false };
       return;
     }
-    const claims = await verifyAccessToken(deps.secrets.jwtKey, token, now);
-    const u = await loadSessionUser(deps.sql, claims.sessionId, claims.userId, UUID.test(orgId) ? orgId : null);
-    if (!u || !u.active) throw new AppError('auth.token_invalid', 'The session has ended; log in again');
-    if (!UUID.test(orgId) || u.grants.length === 0) throw orgNotFound(orgId);
+    const { claims, user: u } = await jwtMember(deps, token, orgId);
     req.auth = { userId: u.userId, organizationId: orgId, grants: u.grants, scopes: ['read', 'write'], via: 'jwt', sessionId: claims.sessionId };
     req.user = { userId: u.userId, sessionId: claims.sessionId, isInstanceAdmin: u.isInstanceAdmin };
   };
+}
+
+/**
+ * An access JWT whose session is live and whose user holds a grant in the organization; throws
+ * `auth.token_*` (401) or `organization.not_found` (404). Shared by the org hook and the event socket.
+ */
+export async function jwtMember(deps: Deps, token: string, orgId: string) {
+  const claims = await verifyAccessToken(deps.secrets.jwtKey, token, deps.clock.now());
+  const user = await loadSessionUser(deps.sql, claims.sessionId, claims.userId, UUID.test(orgId) ? orgId : null);
+  if (!user || !user.active) throw new AppError('auth.token_invalid', 'The session has ended; log in again');
+  if (!UUID.test(orgId) || user.grants.length === 0) throw orgNotFound(orgId);
+  return { claims, user };
 }
 
 /** Hook for user-level routes: a valid, unrevoked access JWT (API tokens are bound to one organization). */

@@ -3,9 +3,8 @@ import { ErrorBodySchema, errorResponses } from '@koprogo/protocols';
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http.ts';
-import { verifyAccessToken } from '../auth/tokens.ts';
-import { authenticateOrgRequest } from '../access/access.plugin.ts';
-import { loadSessionUser } from '../access/access.repo.ts';
+import { AppError } from '../../platform/errors.ts';
+import { authenticateOrgRequest, jwtMember } from '../access/access.plugin.ts';
 import { EventHub } from './events.hub.ts';
 import { parseAuthMessage } from './notifications.domain.ts';
 
@@ -15,20 +14,16 @@ export const AUTH_TIMEOUT_MS = 5000;
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_NOT_MEMBER = 4404;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The same checks as access.plugin.ts: a valid access JWT, a live session, a grant in the organization. */
+/** The same checks as the org routes (access.plugin.ts): a valid access JWT, a live session, a grant in the organization. */
 async function checkMember(deps: Deps, token: string, orgId: string): Promise<'ok' | 'unauthenticated' | 'not_member'> {
-  const now = deps.clock.now();
-  let claims;
   try {
-    claims = await verifyAccessToken(deps.secrets.jwtKey, token, now);
-  } catch {
-    return 'unauthenticated';
+    await jwtMember(deps, token, orgId);
+    return 'ok';
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'organization.not_found') return 'not_member';
+    if (e instanceof AppError) return 'unauthenticated';
+    throw e;
   }
-  const u = await loadSessionUser(deps.sql, claims.sessionId, claims.userId, UUID.test(orgId) ? orgId : null);
-  if (!u || !u.active) return 'unauthenticated';
-  return UUID.test(orgId) && u.grants.length > 0 ? 'ok' : 'not_member';
 }
 
 /**
