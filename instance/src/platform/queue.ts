@@ -1,5 +1,6 @@
 import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { Db } from './db.ts';
 
 /** pg-boss on the same database, with its own small `pg` pool. Later issues add queues. */
 export async function startQueue(url: string, logger: Logger): Promise<PgBoss> {
@@ -13,4 +14,12 @@ export async function startQueue(url: string, logger: Logger): Promise<PgBoss> {
 export async function queueAnswers(boss: PgBoss): Promise<boolean> {
   await boss.getQueues();
   return true;
+}
+
+/**
+ * pg-boss's `db` option over a postgres.js transaction: a job sent with it is written by the
+ * caller's transaction, so it exists only if the business change commits.
+ */
+export function inTransaction(tx: Db) {
+  return { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx.unsafe(text, (values ?? []) as never[]) }) };
 }

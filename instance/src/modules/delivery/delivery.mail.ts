@@ -7,6 +7,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { audit, type ActorCtx } from '../buildings/use-case.ts';
 import { errorText, isPermanentSmtpFailure } from './delivery.domain.ts';
 import * as repo from './delivery.repo.ts';
+import { inTransaction } from '../../platform/queue.ts';
 
 /** E-mail rendering (MailComposer), the send job and the worker's one send. */
 
@@ -33,13 +34,8 @@ export async function composeMime(m: MimeInput): Promise<Buffer> {
   return Buffer.from(built.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 }
 
-/** pg-boss's `db` option over a postgres.js transaction: the job row commits (or not) with it. */
-export function bossDb(tx: Db) {
-  return { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx.unsafe(text, (values ?? []) as never[]) }) };
-}
-
 export async function enqueueSend(boss: PgBoss, tx: Db | null, job: SendJob, jobId: string): Promise<void> {
-  await boss.send(SEND_QUEUE, job, { id: jobId, ...(tx ? { db: bossDb(tx) } : {}) });
+  await boss.send(SEND_QUEUE, job, { id: jobId, ...(tx ? { db: inTransaction(tx) } : {}) });
 }
 
 const transports = new Map<string, Transporter>();

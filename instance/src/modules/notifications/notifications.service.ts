@@ -8,6 +8,7 @@ import { audit, inTx, type ActorCtx, type RegisterDeps } from '../buildings/use-
 import { checkEvent, type EventInput, type LiveEvent } from './notifications.domain.ts';
 import * as repo from './notifications.repo.ts';
 import { insertDeliveries } from './webhooks.repo.ts';
+import { inTransaction } from '../../platform/queue.ts';
 
 export const WEBHOOK_QUEUE = 'webhook.deliver';
 /** Retries after the first attempt, with pg-boss exponential backoff (delay ≈ 2^retryCount s, with jitter). */
@@ -16,11 +17,6 @@ export const WEBHOOK_RETRY = { retryLimit: 6, retryBackoff: true } as const;
 export interface WebhookJob { organizationId: string; deliveryId: string }
 
 export interface PublishDeps { boss: PgBoss | null; clock: Clock; logger?: { warn(o: object, m: string): void } }
-
-/** pg-boss writes its job through the caller's transaction, so the job exists only if the event commits. */
-function txExecutor(tx: Db) {
-  return { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx.unsafe(text, (values ?? []) as never[]) }) };
-}
 
 /**
  * Publishes an event from inside the caller's transaction `tx`: in-app notifications for the
@@ -42,7 +38,7 @@ export async function publishEvent(tx: Db, deps: PublishDeps, input: EventInput,
   await repo.notifyEvent(tx, event);
   const deliveryIds = await insertDeliveries(tx, input.organizationId, event.id, event.type, JSON.stringify(event), at);
   if (deliveryIds.length > 0 && deps.boss) {
-    const db = txExecutor(tx);
+    const db = inTransaction(tx);
     for (const deliveryId of deliveryIds) {
       const job: WebhookJob = { organizationId: input.organizationId, deliveryId };
       await deps.boss.send(WEBHOOK_QUEUE, job, { ...WEBHOOK_RETRY, db });
