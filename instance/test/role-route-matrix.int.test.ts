@@ -279,8 +279,15 @@ describe('role × route matrix', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers })).statusCode).toBe(403);
     const selfRevoke = await app.inject({ method: 'DELETE', url: `/api/v1/orgs/${A.org}/api-tokens/${created.json().id}`, headers });
     expect(selfRevoke.statusCode).toBe(403); // a read-only token changes nothing, not even tokens
-    const writeToken = (await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/api-tokens`, headers: adminA.headers,
-      payload: { name: 'rw', scopes: ['read', 'write'] } })).json().token;
+    const rw = (await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/api-tokens`, headers: adminA.headers,
+      payload: { name: 'rw', scopes: ['read', 'write'] } })).json();
+    const writeToken = rw.token;
+    // A change made through an API token says which token in the audit log.
+    const person = await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/persons`, headers: { authorization: `Bearer ${writeToken}` },
+      payload: { kind: 'natural', firstName: 'Via', lastName: 'Token' } });
+    expect(person.statusCode).toBe(201);
+    const [row] = await sql<{ details: { apiTokenId?: string } }[]>`select details from audit_log where entity_id = ${person.json().id}`;
+    expect(row!.details.apiTokenId).toBe(rw.id);
     const grant = await app.inject({ method: 'POST', url: `/api/v1/orgs/${A.org}/roles`, headers: { authorization: `Bearer ${writeToken}` },
       payload: { email: adminA.email, role: 'syndic' } });
     expect(grant.statusCode).toBe(403); // roles are never managed through an API token

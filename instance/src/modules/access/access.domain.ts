@@ -45,6 +45,8 @@ export interface AuthContext {
   scopes: readonly TokenScope[];
   via: 'jwt' | 'api_token';
   sessionId: string | null;
+  /** The API token used, when `via` is 'api_token' (recorded in the audit log). */
+  apiTokenId?: string | null;
 }
 
 const WRITE_SUFFIX = /\.(write|manage_roles|approve)$/;

@@ -40,7 +40,7 @@ export function authenticateOrgRequest(deps: Deps) {
       if (!t) throw new AppError('auth.token_invalid', 'The API token is not valid, expired or revoked');
       if (t.organizationId !== orgId || t.grants.length === 0) throw orgNotFound(orgId);
       await touchApiToken(deps.sql, t.tokenId, now);
-      req.auth = { userId: t.userId, organizationId: orgId, grants: t.grants, scopes: t.scopes, via: 'api_token', sessionId: null };
+      req.auth = { userId: t.userId, organizationId: orgId, grants: t.grants, scopes: t.scopes, via: 'api_token', sessionId: null, apiTokenId: t.tokenId };
       req.user = { userId: t.userId, sessionId: null, isInstanceAdmin: false };
       return;
     }

@@ -10,13 +10,17 @@ import { recordAudit } from '../audit/audit.repo.ts';
  */
 
 /** Who acts, in which organization. Routes build it from `req.auth`; the demo seed builds it directly. */
-export interface ActorCtx { organizationId: string; actorUserId: string | null; requestId: string | null }
+export interface ActorCtx {
+  organizationId: string; actorUserId: string | null; requestId: string | null;
+  /** Set when the request came with an API token: the audit log records which one. */
+  apiTokenId?: string | null;
+}
 
 /** The pool, or an open transaction (then each use case runs in a savepoint of it, e.g. the demo seed). */
 export interface RegisterDeps { sql: Pool | TransactionSql; clock: Clock }
 
 export function actorOf(req: FastifyRequest): ActorCtx {
-  return { organizationId: req.auth.organizationId, actorUserId: req.auth.userId, requestId: req.id };
+  return { organizationId: req.auth.organizationId, actorUserId: req.auth.userId, requestId: req.id, apiTokenId: req.auth.apiTokenId ?? null };
 }
 
 /** Runs `fn` in a transaction (`begin`), or in a savepoint when `deps.sql` already is one. */
@@ -31,7 +35,8 @@ export async function audit(tx: Db, ctx: ActorCtx, at: Date, action: string, ent
   details: Record<string, unknown> = {}): Promise<void> {
   await recordAudit(tx, {
     organizationId: ctx.organizationId, actorUserId: ctx.actorUserId, action,
-    entityType: entity.type, entityId: entity.id, details, requestId: ctx.requestId,
+    entityType: entity.type, entityId: entity.id, details: ctx.apiTokenId ? { ...details, apiTokenId: ctx.apiTokenId } : details,
+    requestId: ctx.requestId,
   }, at);
 }
 
