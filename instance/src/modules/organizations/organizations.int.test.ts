@@ -80,6 +80,20 @@ describe('organizations and roles', () => {
     expect((await req('GET', `/api/v1/orgs/${orgId}/audit`, bob.headers)).statusCode).toBe(403);
     await expect(deps.sql`update audit_log set action = 'x'`).rejects.toThrow(/audit\.append_only/);
   });
+  it('pages the role grants by e-mail, with a total and a cursor, and filters by role', async () => {
+    await req('POST', `/api/v1/orgs/${orgId}/roles`, alice.headers, { email: 'bob@example.org', role: 'owner' });
+    // Grants now: alice admin, bob accountant, bob owner (by e-mail, then by id).
+    const first = (await req('GET', `/api/v1/orgs/${orgId}/roles?limit=2`, alice.headers)).json();
+    expect(first.total).toBe(3);
+    expect(first.items.map((g: { email: string }) => g.email)).toEqual(['alice@example.org', 'bob@example.org']);
+    const second = (await req('GET', `/api/v1/orgs/${orgId}/roles?limit=2&cursor=${first.nextCursor}`, alice.headers)).json();
+    expect(second).toMatchObject({ total: 3, nextCursor: null });
+    expect(second.items.map((g: { email: string }) => g.email)).toEqual(['bob@example.org']);
+    expect([...first.items, ...second.items].map((g: { role: string }) => g.role).sort()).toEqual(['accountant', 'admin', 'owner']);
+    expect((await req('GET', `/api/v1/orgs/${orgId}/roles?role=owner`, alice.headers)).json().total).toBe(1);
+    const grants = (await req('GET', `/api/v1/orgs/${orgId}/roles?role=owner`, alice.headers)).json().items;
+    expect((await req('DELETE', `/api/v1/orgs/${orgId}/roles/${grants[0].id}`, alice.headers)).statusCode).toBe(204);
+  });
 });
 
 describe('test clock and API description', () => {

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db.ts';
 import type { Role } from '../access/access.domain.ts';
+import { keysetPage, type ResolvedPage, type SortFields } from '../../platform/pagination.ts';
 
 export interface OrganizationView { id: string; name: string; kind: 'syndic_office' | 'self_managed'; createdAt: string }
 export interface GrantView { id: string; userId: string; email: string; displayName: string; role: Role; buildingId: string | null; grantedAt: string }
@@ -51,4 +52,20 @@ export async function countOrgAdmins(tx: Db, organizationId: string): Promise<nu
 export async function buildingExists(tx: Db, organizationId: string, buildingId: string): Promise<boolean> {
   const rows = await tx`select 1 from buildings where organization_id = ${organizationId} and id = ${buildingId}`;
   return rows.length > 0;
+}
+
+export const GRANT_SORTS: SortFields<'email' | 'grantedAt'> = {
+  email: { expr: 'f.email', type: 'text' },
+  grantedAt: { expr: 'f.granted_at', type: 'timestamptz' },
+};
+
+/** One page of the organization's role grants (filter by role), with the total. */
+export async function pageGrants(sql: Db, organizationId: string, filter: { role?: Role | undefined }, page: ResolvedPage) {
+  const filtered = sql`select g.id, g.user_id as "userId", u.email, u.display_name as "displayName", g.role,
+      g.building_id as "buildingId", to_json(g.granted_at)#>>'{}' as "grantedAt", g.granted_at
+    from role_grants g join users u on u.id = g.user_id
+    where g.organization_id = ${organizationId} ${filter.role ? sql`and g.role = ${filter.role}` : sql``}`;
+  const result = await keysetPage<GrantView & { granted_at?: Date }>(sql, filtered, page);
+  for (const r of result.rows) delete r.granted_at;
+  return { items: result.rows as GrantView[], total: result.total, nextCursor: result.nextCursor };
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { CreateOrganizationBody, GrantRoleBody, Organization, RoleGrant } from '@koprogo/protocols';
+import { CreateOrganizationBody, GrantRoleBody, Organization, PageQuerySchema, pageSchema, RoleGrant, RoleName, sortParam } from '@koprogo/protocols';
+import { resolvePage } from '../../platform/pagination.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { App } from '../../platform/http.ts';
 import { authenticateUser } from '../access/access.plugin.ts';
 import { requirePermission } from '../access/access.guard.ts';
 import { apiTokenRoutes } from '../auth/api-tokens.routes.ts';
-import { listGrants } from './organizations.repo.ts';
+import { GRANT_SORTS, pageGrants } from './organizations.repo.ts';
 import { createOrganization, grantRole, listOrganizations, revokeRole } from './organizations.service.ts';
 
 const tags = ['organizations'];
@@ -27,10 +28,14 @@ export async function organizationRoutes(app: App, deps: Deps): Promise<void> {
 /** Routes inside /api/v1/orgs/:orgId: roles and API tokens of that organization. */
 export async function orgMemberRoutes(app: App, deps: Deps): Promise<void> {
   app.get('/roles', {
-    schema: { tags, summary: 'Every role grant in the organization (admin)', response: { 200: z.object({ items: z.array(RoleGrant) }) } },
+    schema: {
+      tags, summary: 'Role grants in the organization, by e-mail (admin); filter by role', response: { 200: pageSchema(RoleGrant) },
+      querystring: PageQuerySchema.extend({ role: RoleName.optional(), sort: sortParam(['email', 'grantedAt']) }),
+    },
   }, async (req) => {
     requirePermission(req.auth, 'org.manage_roles');
-    return { items: await listGrants(deps.sql, req.auth.organizationId) };
+    const page = resolvePage(GRANT_SORTS, req.query, 'email');
+    return pageGrants(deps.sql, req.auth.organizationId, { role: req.query.role }, page);
   });
 
   app.post('/roles', {
