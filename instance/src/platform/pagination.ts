@@ -1,6 +1,7 @@
 import type { Fragment } from 'postgres';
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
+import { isUuid } from './ids.ts';
 
 /**
  * Keyset pagination on (sort value, id), with opaque cursors.
@@ -96,7 +97,7 @@ export function resolvePage<K extends string>(fields: SortFields<K>, req: PageRe
   if (req.cursor) {
     const c = decodeCursor(req.cursor);
     if (c.s !== sort) throw badCursor();
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(c.i)) throw badCursor();
+    if (!isUuid(c.i)) throw badCursor();
     if (!cursorValueFits(c.v, fields[name as K].type)) throw badCursor();
     after = { value: c.v, id: c.i };
   }

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { sha256, verifyAccessToken } from '../auth/tokens.ts';
 import type { AuthContext } from './access.domain.ts';
 import { loadApiTokenUser, loadSessionUser, touchApiToken } from './access.repo.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +16,6 @@ declare module 'fastify' {
 /** A logged-in user outside any organization (for /auth/me, /organizations…). */
 export interface UserContext { userId: string; sessionId: string | null; isInstanceAdmin: boolean }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function bearer(req: FastifyRequest): string {
   const h = req.headers.authorization;
@@ -56,9 +56,9 @@ export function authenticateOrgRequest(deps: Deps) {
  */
 export async function jwtMember(deps: Deps, token: string, orgId: string) {
   const claims = await verifyAccessToken(deps.secrets.jwtKey, token, deps.clock.now());
-  const user = await loadSessionUser(deps.sql, claims.sessionId, claims.userId, UUID.test(orgId) ? orgId : null);
+  const user = await loadSessionUser(deps.sql, claims.sessionId, claims.userId, isUuid(orgId) ? orgId : null);
   if (!user || !user.active) throw new AppError('auth.token_invalid', 'The session has ended; log in again');
-  if (!UUID.test(orgId) || user.grants.length === 0) throw orgNotFound(orgId);
+  if (!isUuid(orgId) || user.grants.length === 0) throw orgNotFound(orgId);
   return { claims, user };
 }
 

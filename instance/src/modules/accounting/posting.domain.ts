@@ -1,5 +1,6 @@
 import { AppError } from '../../platform/errors.ts';
 import type { JournalCode, PostingInput, PostingLine } from './posting.types.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 /**
  * Pure rules of posting (rules doc §5, R25): the shape of an entry, its balance, and which
@@ -11,7 +12,6 @@ export const JOURNAL_CODES: readonly JournalCode[] = ['ACH', 'VEN', 'FIN', 'OD']
 export const MAX_LINE_CENTS = 100_000_000_000;
 export const MAX_LINES = 10_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ACCOUNT_NUMBER = /^[1-7][0-9]{0,9}$/;
 const SOURCE_TYPE = /^[a-z][a-z0-9_]{0,39}$/;
 
@@ -35,7 +35,7 @@ function checkAmount(v: unknown, field: string): number {
 
 function checkOptionalId(v: unknown, field: string): string | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'string' || !UUID.test(v)) throw invalid('entry.invalid_line', 'Expected a UUID', field);
+  if (typeof v !== 'string' || !isUuid(v)) throw invalid('entry.invalid_line', 'Expected a UUID', field);
   return v.toLowerCase();
 }
 

@@ -1,4 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 /**
  * Rules of notifications, live events and webhooks. Pure: no I/O.
@@ -34,7 +35,6 @@ export const MAX_PAYLOAD_BYTES = 6000;
 export const CONTACT_KEYS: ReadonlySet<string> = new Set(['email', 'phone', 'mobile', 'street', 'address', 'postalcode',
   'city', 'firstname', 'lastname', 'birthdate']);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function contactKeyIn(v: unknown): string | null {
   if (Array.isArray(v)) {
@@ -53,7 +53,7 @@ function contactKeyIn(v: unknown): string | null {
 
 /** Checks an event before it is written: programming errors of the publishing module surface as 422. */
 export function checkEvent(e: EventInput): void {
-  if (!UUID.test(e.organizationId)) throw new AppError('notification.invalid_event', 'organizationId must be a uuid', { field: 'organizationId' });
+  if (!isUuid(e.organizationId)) throw new AppError('notification.invalid_event', 'organizationId must be a uuid', { field: 'organizationId' });
   if (!EVENT_TYPE.test(e.type) || e.type.length > 100) {
     throw new AppError('notification.invalid_event', 'type must be dotted lower-case words, e.g. reminder.approved', { field: 'type' });
   }
@@ -65,7 +65,7 @@ export function checkEvent(e: EventInput): void {
   if (new TextEncoder().encode(JSON.stringify(e.payload)).length > MAX_PAYLOAD_BYTES) {
     throw new AppError('notification.invalid_event', `payload is over ${MAX_PAYLOAD_BYTES} bytes`, { field: 'payload' });
   }
-  if (Array.isArray(e.recipients) && !e.recipients.every((u) => typeof u === 'string' && UUID.test(u))) {
+  if (Array.isArray(e.recipients) && !e.recipients.every((u) => typeof u === 'string' && isUuid(u))) {
     throw new AppError('notification.invalid_event', 'recipients must be user ids', { field: 'recipients' });
   }
 }
