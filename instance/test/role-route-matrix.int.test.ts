@@ -129,6 +129,8 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'GET', url: '/deliveries', perm: 'call.read' },
   { method: 'GET', url: '/deliveries/:deliveryId', perm: 'call.read' },
   { method: 'POST', url: '/deliveries/:deliveryId/retry', perm: 'call.write' },
+  { method: 'POST', url: '/deliveries/:deliveryId/bounce', perm: 'call.write', body: () => ({ reason: 'Matrix bounce' }) },
+  { method: 'POST', url: '/deliveries/bounces', perm: 'call.write', body: () => ({ dsn: 'not a report' }) },
   { method: 'GET', url: '/outbox', perm: 'call.write' },
   { method: 'POST', url: '/buildings/:buildingId/print-batches', perm: 'call.write' },
   { method: 'GET', url: '/buildings/:buildingId/print-batches/:batchId', perm: 'call.read' },
@@ -162,7 +164,8 @@ async function fingerprintOfB(): Promise<string> {
     'journal_entries', 'journal_lines', 'suppliers', 'distribution_keys', 'distribution_key_lots', 'expense_settings', 'expenses',
     'expense_lines', 'charge_allocations', 'budgets', 'calls', 'owner_calls', 'owner_call_lots', 'structured_communication_counters',
     'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines', 'archived_documents', 'deliveries',
-    'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts'];
+    'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts',
+    'delivery_attempts'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

@@ -37,6 +37,28 @@ export const DeliverySchema = z.object({
   attachments: z.array(z.object({ documentId: IdSchema, filename: z.string(), contentType: z.string(), sizeBytes: z.number().int(), sha256: z.string() })),
   related: z.object({ type: z.string(), id: IdSchema }),
   createdAt: DateTimeSchema,
+  /** Set once the e-mail bounced: at once (5xx at RCPT TO / DATA), from a DSN, or recorded by hand. */
+  bounce: z.object({
+    source: z.enum(['smtp', 'dsn', 'manual']),
+    smtpCode: z.number().int().nullable(),
+    /** RFC 3463 enhanced status code, e.g. 5.1.1, when known. */
+    status: z.string().nullable(),
+    reason: z.string(),
+    at: DateTimeSchema,
+  }).nullable(),
+  /** The bounced e-mail this postal letter replaces. */
+  fallbackOf: IdSchema.nullable(),
+  /** The postal letter queued when this e-mail bounced (null: none, e.g. no postal address). */
+  fallbackDeliveryId: IdSchema.nullable(),
+  /** Every send attempt of an e-mail, with the SMTP reply when there was one. */
+  sendAttempts: z.array(z.object({
+    attempt: z.number().int().positive(),
+    outcome: z.enum(['sent', 'retry', 'failed', 'bounced']),
+    smtpCode: z.number().int().nullable(),
+    smtpCommand: z.string().nullable(),
+    error: z.string().nullable(),
+    attemptedAt: DateTimeSchema,
+  })),
 });
 export type DeliveryDto = z.infer<typeof DeliverySchema>;
 export const DeliveryPageSchema = pageSchema(DeliverySchema);
@@ -63,3 +85,12 @@ export const PrintBatchSchema = z.object({
   createdAt: DateTimeSchema,
 });
 export type PrintBatchDto = z.infer<typeof PrintBatchSchema>;
+
+/** A bounce reported after the e-mail left (the provider's dashboard, a phone call…), recorded by hand. */
+export const DeliveryBounceSchema = z.object({
+  reason: z.string().trim().min(1).max(1000),
+  smtpCode: z.number().int().min(500).max(599).optional(),
+  status: z.string().regex(/^5\.\d{1,3}\.\d{1,3}$/, 'an RFC 3463 permanent status such as 5.1.1').optional(),
+});
+/** A delivery status notification (RFC 3464 multipart/report), as received, in full. */
+export const DeliveryDsnSchema = z.object({ dsn: z.string().min(1).max(500_000) });

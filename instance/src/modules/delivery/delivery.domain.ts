@@ -19,10 +19,37 @@ export function chooseChannel(p: { email: string | null; consent: EmailConsent |
   return p.email && emailConsentActive(p.consent, date) ? 'email' : 'post';
 }
 
-/** An SMTP rejection with a 5xx reply is permanent (RFC 5321 §4.2.1): no retry, the delivery fails. */
+/** An SMTP rejection with a 5xx reply is permanent (RFC 5321 §4.2.1): no retry. */
 export function isPermanentSmtpFailure(err: unknown): boolean {
-  const code = (err as { responseCode?: unknown } | null)?.responseCode;
-  return typeof code === 'number' && code >= 500 && code <= 599;
+  const code = smtpReplyOf(err).code;
+  return code !== null && code >= 500 && code <= 599;
+}
+
+/** The reply code and the command it answered (nodemailer's `responseCode` / `command`), when the server answered. */
+export function smtpReplyOf(err: unknown): { code: number | null; command: string | null } {
+  const e = err as { responseCode?: unknown; command?: unknown } | null;
+  const code = typeof e?.responseCode === 'number' && e.responseCode >= 200 && e.responseCode <= 599 ? e.responseCode : null;
+  const command = typeof e?.command === 'string' ? e.command.slice(0, 40) : null;
+  return { code, command };
+}
+
+/**
+ * What one failed send means. A 5xx answer to RCPT TO or DATA is the recipient's server refusing
+ * this message (unknown mailbox, rejected content): a bounce, final, never retried blindly. A 5xx
+ * to anything else (MAIL FROM, AUTH) is our own setup being refused: the delivery fails and the
+ * operator retries it once fixed. A 4xx or no answer at all (connection refused, timeout) is
+ * temporary: retried with backoff, and failed after the last retry.
+ */
+export type FailureClass = 'bounced' | 'failed' | 'retry';
+export function classifySmtpFailure(err: unknown, lastAttempt: boolean): FailureClass {
+  const { code, command } = smtpReplyOf(err);
+  if (code !== null && code >= 500) return command === 'RCPT TO' || command === 'DATA' ? 'bounced' : 'failed';
+  return lastAttempt ? 'failed' : 'retry';
+}
+
+/** A bounce can be recorded on an e-mail that left (sent) or that the server refused (failed); never twice. */
+export function canBounce(status: DeliveryStatus, channel: Channel): boolean {
+  return channel === 'email' && (status === 'sent' || status === 'failed');
 }
 
 /** The text kept in last_error: the SMTP reply when there is one, bounded. */

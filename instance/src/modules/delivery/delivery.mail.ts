@@ -5,7 +5,8 @@ import type { Transporter } from 'nodemailer';
 import type { Db } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { audit, type ActorCtx } from '../buildings/use-case.ts';
-import { errorText, isPermanentSmtpFailure } from './delivery.domain.ts';
+import { classifySmtpFailure, errorText, isPermanentSmtpFailure, smtpReplyOf } from './delivery.domain.ts';
+import { applyBounce } from './delivery.bounce.ts';
 import * as repo from './delivery.repo.ts';
 import { inTransaction } from '../../platform/queue.ts';
 
@@ -55,16 +56,19 @@ function envelopeFrom(from: string): string {
   return (m ? m[1]! : from).trim();
 }
 
-export type SendOutcome = 'sent' | 'skipped' | 'failed' | 'retry';
+export type SendOutcome = 'sent' | 'skipped' | 'failed' | 'bounced' | 'retry';
 
 /**
  * Sends one queued e-mail at most once: the row is locked (`for update`) for the whole send and
  * only a `queued` row is sent, so a second run of the job (or a concurrent one) waits, then sees
- * `sent` and does nothing. A 5xx reply, or any failure on the last attempt, marks it failed; any
- * other failure is recorded and thrown after commit so pg-boss retries it with backoff.
+ * `sent` and does nothing. Every attempt is logged (delivery_attempts). A 5xx at RCPT TO / DATA is a
+ * bounce (delivery.bounce.ts: recorded, postal fallback, never retried); a 5xx elsewhere, or any
+ * failure on the last attempt, marks it failed; a 4xx or a network error is recorded and thrown
+ * after commit so pg-boss retries it with backoff.
  * (The one gap: the SMTP server accepted but the commit failed; then a retry sends it again.)
  */
-export async function sendDelivery(deps: Pick<Deps, 'sql' | 'clock' | 'config'>, job: SendJob, lastAttempt: boolean): Promise<SendOutcome> {
+export async function sendDelivery(deps: Pick<Deps, 'sql' | 'clock' | 'config'> & { boss?: PgBoss | null }, job: SendJob,
+  lastAttempt: boolean): Promise<SendOutcome> {
   const ctx: ActorCtx = { organizationId: job.organizationId, actorUserId: null, requestId: null };
   let retryError: unknown = null;
   const outcome = await deps.sql.begin(async (tx): Promise<SendOutcome> => {
@@ -77,7 +81,11 @@ export async function sendDelivery(deps: Pick<Deps, 'sql' | 'clock' | 'config'>,
       const url = deps.config.mail.smtpUrl;
       let sent: { transport: 'smtp' | 'outbox'; outboxFile: string | null; providerMessageId: string | null };
       if (url) {
-        const info = await (await transportFor(url)).sendMail({ envelope: { from: envelopeFrom(deps.config.mail.from), to: [d.recipientEmail!] }, raw: raw! });
+        // ENVID = the delivery id: a DSN that comes back names it (Original-Envelope-Id), when the server speaks DSN.
+        const info = await (await transportFor(url)).sendMail({
+          envelope: { from: envelopeFrom(deps.config.mail.from), to: [d.recipientEmail!] }, raw: raw!,
+          dsn: { id: d.id, return: 'headers', notify: ['failure'], recipient: d.recipientEmail! },
+        });
         sent = { transport: 'smtp', outboxFile: null, providerMessageId: String(info.response ?? info.messageId ?? '').slice(0, 500) || null };
       } else {
         const fileName = `${d.id}.eml`;
@@ -89,14 +97,23 @@ export async function sendDelivery(deps: Pick<Deps, 'sql' | 'clock' | 'config'>,
       }
       const at = deps.clock.now();
       await repo.markSent(tx, job.organizationId, d.id, { attempts, ...sent }, at);
+      await repo.insertAttempt(tx, job.organizationId, d.id, { attempt: attempts, outcome: 'sent', smtpCode: null, smtpCommand: null, error: null }, at);
       await audit(tx, ctx, at, 'delivery.sent', entity, { transport: sent.transport, attempts });
       return 'sent';
     } catch (err) {
-      const final = isPermanentSmtpFailure(err) || lastAttempt;
+      const kind = classifySmtpFailure(err, lastAttempt);
+      const reply = smtpReplyOf(err);
       const at = deps.clock.now();
-      await repo.recordFailure(tx, job.organizationId, d.id, attempts, errorText(err), final, at);
-      if (final) {
-        await audit(tx, ctx, at, 'delivery.failed', entity, { attempts, permanent: isPermanentSmtpFailure(err) });
+      await repo.insertAttempt(tx, job.organizationId, d.id, { attempt: attempts, outcome: kind, smtpCode: reply.code, smtpCommand: reply.command,
+        error: errorText(err) }, at);
+      if (kind === 'bounced') {
+        await applyBounce(tx, { clock: deps.clock, boss: deps.boss ?? null }, d,
+          { source: 'smtp', smtpCode: reply.code, status: enhancedStatusOf(errorText(err)), reason: errorText(err) }, attempts, ctx);
+        return 'bounced';
+      }
+      await repo.recordFailure(tx, job.organizationId, d.id, attempts, errorText(err), kind === 'failed', at);
+      if (kind === 'failed') {
+        await audit(tx, ctx, at, 'delivery.failed', entity, { attempts, permanent: isPermanentSmtpFailure(err), smtpCode: reply.code });
         return 'failed';
       }
       retryError = err;
@@ -105,4 +122,9 @@ export async function sendDelivery(deps: Pick<Deps, 'sql' | 'clock' | 'config'>,
   });
   if (outcome === 'retry') throw retryError instanceof Error ? retryError : new Error(String(retryError));
   return outcome;
+}
+
+/** The enhanced status code (RFC 3463) in an SMTP reply text such as "550 5.1.1 No such user", if any. */
+function enhancedStatusOf(text: string): string | null {
+  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ?? null;
 }

@@ -72,6 +72,8 @@ export interface DeliveryRow {
   postalAddress: PostalAddress | null; printBatchId: string | null; transport: 'smtp' | 'outbox' | null; outboxFile: string | null;
   attempts: number; lastError: string | null; providerMessageId: string | null; sentAt: Date | null;
   relatedType: string; relatedId: string; createdAt: Date; messageSha256: string | null;
+  smtpCode: number | null; bounceStatus: string | null; bounceReason: string | null; bounceSource: 'smtp' | 'dsn' | 'manual' | null;
+  bouncedAt: Date | null; fallbackOf: string | null; fallbackDeliveryId: string | null;
 }
 
 const COLUMNS = (db: Db) => db`d.id, d.organization_id as "organizationId", d.building_id as "buildingId", d.person_id as "personId",
@@ -79,6 +81,9 @@ const COLUMNS = (db: Db) => db`d.id, d.organization_id as "organizationId", d.bu
   d.message_document_id as "messageDocumentId", d.postal_address as "postalAddress", d.print_batch_id as "printBatchId",
   d.transport, d.outbox_file as "outboxFile", d.attempts, d.last_error as "lastError", d.provider_message_id as "providerMessageId",
   d.sent_at as "sentAt", d.related_type as "relatedType", d.related_id as "relatedId", d.created_at as "createdAt",
+  d.smtp_code as "smtpCode", d.bounce_status as "bounceStatus", d.bounce_reason as "bounceReason", d.bounce_source as "bounceSource",
+  d.bounced_at as "bouncedAt", d.fallback_of as "fallbackOf",
+  (select f.id from deliveries f where f.organization_id = d.organization_id and f.fallback_of = d.id) as "fallbackDeliveryId",
   (select a.sha256 from archived_documents a where a.organization_id = d.organization_id and a.id = d.message_document_id) as "messageSha256"`;
 
 export async function findDelivery(db: Db, orgId: string, id: string, lock = false): Promise<DeliveryRow | null> {
@@ -110,6 +115,48 @@ export async function markSent(db: Db, orgId: string, id: string, s: { attempts:
 export async function recordFailure(db: Db, orgId: string, id: string, attempts: number, error: string, final: boolean, at: Date): Promise<void> {
   await db`update deliveries set attempts = ${attempts}, last_error = ${error}, updated_at = ${at},
     status = ${final ? 'failed' : 'queued'} where organization_id = ${orgId} and id = ${id}`;
+}
+
+/** One send attempt, with the SMTP reply when there was one. */
+export async function insertAttempt(db: Db, orgId: string, id: string, a: { attempt: number; outcome: 'sent' | 'retry' | 'failed' | 'bounced';
+  smtpCode: number | null; smtpCommand: string | null; error: string | null }, at: Date): Promise<void> {
+  await db`insert into delivery_attempts (organization_id, delivery_id, attempt, outcome, smtp_code, smtp_command, error, attempted_at)
+    values (${orgId}, ${id}, ${a.attempt}, ${a.outcome}, ${a.smtpCode}, ${a.smtpCommand}, ${a.error?.slice(0, 1000) ?? null}, ${at})
+    on conflict (organization_id, delivery_id, attempt) do nothing`;
+}
+
+export interface AttemptLogRow { attempt: number; outcome: 'sent' | 'retry' | 'failed' | 'bounced'; smtpCode: number | null; smtpCommand: string | null; error: string | null; attemptedAt: Date }
+export async function attemptsOf(db: Db, orgId: string, deliveryIds: string[]): Promise<Map<string, AttemptLogRow[]>> {
+  const rows = await db<(AttemptLogRow & { deliveryId: string })[]>`select delivery_id as "deliveryId", attempt, outcome,
+      smtp_code as "smtpCode", smtp_command as "smtpCommand", error, attempted_at as "attemptedAt"
+    from delivery_attempts where organization_id = ${orgId} and delivery_id = any(${deliveryIds}::uuid[]) order by delivery_id, attempt`;
+  const out = new Map<string, AttemptLogRow[]>();
+  for (const { deliveryId, ...a } of rows) out.set(deliveryId, [...(out.get(deliveryId) ?? []), a]);
+  return out;
+}
+
+export interface Bounce { smtpCode: number | null; status: string | null; reason: string; source: 'smtp' | 'dsn' | 'manual' }
+export async function markBounced(db: Db, orgId: string, id: string, b: Bounce, attempts: number | null, at: Date): Promise<void> {
+  await db`update deliveries set status = 'bounced', smtp_code = ${b.smtpCode}, bounce_status = ${b.status},
+      bounce_reason = ${b.reason.slice(0, 1000)}, bounce_source = ${b.source}, bounced_at = ${at}, updated_at = ${at},
+      attempts = coalesce(${attempts}::int, attempts), last_error = coalesce(${b.source === 'smtp' ? b.reason.slice(0, 1000) : null}, last_error)
+    where organization_id = ${orgId} and id = ${id}`;
+}
+
+/** The postal letter that replaces a bounced e-mail: same content and attachments, linked by fallback_of. */
+export async function insertPostalFallback(db: Db, orgId: string, bouncedId: string, id: string, address: PostalAddress, at: Date): Promise<void> {
+  await db`insert into deliveries (id, organization_id, building_id, person_id, purpose, channel, status, subject, body_text,
+      postal_address, related_type, related_id, fallback_of, created_at, updated_at)
+    select ${id}, organization_id, building_id, person_id, purpose, 'post', 'queued', subject, body_text, ${db.json(address as never)},
+      related_type, related_id, id, ${at}, ${at}
+    from deliveries where organization_id = ${orgId} and id = ${bouncedId}`;
+  await db`insert into delivery_attachments (organization_id, delivery_id, position, document_id)
+    select organization_id, ${id}, position, document_id from delivery_attachments where organization_id = ${orgId} and delivery_id = ${bouncedId}`;
+}
+
+export async function fallbackOf(db: Db, orgId: string, bouncedId: string): Promise<string | null> {
+  const [r] = await db<{ id: string }[]>`select id from deliveries where organization_id = ${orgId} and fallback_of = ${bouncedId}`;
+  return r?.id ?? null;
 }
 
 export async function requeue(db: Db, orgId: string, id: string, at: Date): Promise<void> {

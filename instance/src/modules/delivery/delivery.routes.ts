@@ -1,5 +1,5 @@
 import {
-  BuildingParamsSchema, DeliveryListQuerySchema, DeliveryPageSchema, DeliveryParamsSchema, DeliverySchema, errorResponses,
+  BuildingParamsSchema, DeliveryBounceSchema, DeliveryDsnSchema, DeliveryListQuerySchema, DeliveryPageSchema, DeliveryParamsSchema, DeliverySchema, errorResponses,
   OutboxSchema, PrintBatchParamsSchema, PrintBatchSchema, type DeliveryDto,
 } from '@koprogo/protocols';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import type { App } from '../../platform/http.ts';
 import { buildingScope } from '../access/access.domain.ts';
 import { requirePermission } from '../access/access.guard.ts';
 import { actorOf } from '../buildings/use-case.ts';
+import * as bounces from './delivery.bounce.ts';
 import * as service from './delivery.service.ts';
 import * as batches from './print-batch.service.ts';
 
@@ -22,6 +23,9 @@ export function toDeliveryDto(d: service.DeliveryView): DeliveryDto {
     subject: d.subject, transport: d.transport, attempts: d.attempts, lastError: d.lastError, providerMessageId: d.providerMessageId,
     sentAt: d.sentAt ? d.sentAt.toISOString() : null, printBatchId: d.printBatchId, messageSha256: d.messageSha256,
     attachments: d.attachments, related: { type: d.relatedType, id: d.relatedId }, createdAt: d.createdAt.toISOString(),
+    bounce: d.bouncedAt ? { source: d.bounceSource!, smtpCode: d.smtpCode, status: d.bounceStatus, reason: d.bounceReason!, at: d.bouncedAt.toISOString() } : null,
+    fallbackOf: d.fallbackOf, fallbackDeliveryId: d.fallbackDeliveryId,
+    sendAttempts: d.sendAttempts.map((a) => ({ ...a, attemptedAt: a.attemptedAt.toISOString() })),
   };
 }
 
@@ -52,6 +56,29 @@ export async function deliveryRoutesOf(app: App, deps: Deps): Promise<void> {
   }, async (req) => {
     requirePermission(req.auth, WRITE);
     return toDeliveryDto(await service.retryDelivery(deps, actorOf(req), req.params.deliveryId, buildingScope(req.auth, WRITE)));
+  });
+
+  app.post('/deliveries/:deliveryId/bounce', {
+    schema: { tags, summary: 'Record a bounce reported after the e-mail left; the letter is queued by post when the person has an address',
+      params: DeliveryParamsSchema, body: DeliveryBounceSchema, response: { 200: DeliverySchema, ...errorResponses } },
+  }, async (req) => {
+    requirePermission(req.auth, WRITE);
+    const scope = buildingScope(req.auth, WRITE);
+    await bounces.recordBounce(deps, actorOf(req), req.params.deliveryId, req.body, scope);
+    return toDeliveryDto(await service.getDelivery(deps, actorOf(req), req.params.deliveryId, scope));
+  });
+
+  app.post('/deliveries/bounces', {
+    schema: { tags, summary: 'Ingest a delivery status notification (RFC 3464) and bounce the e-mail it names',
+      description: 'The DSN is matched by its Original-Envelope-Id (the delivery id, sent as ENVID) or by the Message-ID / '
+        + 'X-KoproGo-Delivery header of the returned message, and accepted only for a permanent failure (Action: failed, Status 5.x.x) '
+        + 'of the address the e-mail went to.',
+      body: DeliveryDsnSchema, response: { 200: DeliverySchema, ...errorResponses } },
+  }, async (req) => {
+    requirePermission(req.auth, WRITE);
+    const scope = buildingScope(req.auth, WRITE);
+    const r = await bounces.ingestDsn(deps, actorOf(req), req.body.dsn, scope);
+    return toDeliveryDto(await service.getDelivery(deps, actorOf(req), r.deliveryId, scope));
   });
 
   app.get('/outbox', {

@@ -87,11 +87,12 @@ export async function queueDelivery(tx: Db, deps: QueueDeps, r: DeliveryRequest,
   return { id, channel };
 }
 
-export type DeliveryView = repo.DeliveryRow & { attachments: repo.AttachmentRow[] };
+export type DeliveryView = repo.DeliveryRow & { attachments: repo.AttachmentRow[]; sendAttempts: repo.AttemptLogRow[] };
 
 async function withAttachments(db: Db, orgId: string, rows: repo.DeliveryRow[]): Promise<DeliveryView[]> {
-  const atts = await repo.attachmentsOf(db, orgId, rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, attachments: atts.get(r.id) ?? [] }));
+  const ids = rows.map((r) => r.id);
+  const [atts, attempts] = [await repo.attachmentsOf(db, orgId, ids), await repo.attemptsOf(db, orgId, ids)];
+  return rows.map((r) => ({ ...r, attachments: atts.get(r.id) ?? [], sendAttempts: attempts.get(r.id) ?? [] }));
 }
 
 const notFound = (id: string) => new AppError('delivery.not_found', 'Delivery not found', { id });
