@@ -43,6 +43,11 @@ const envSchema = z.object({
   OUTBOX_DIR: z.string().min(1).optional(),
   /** Only for `koprogo create-admin`, instead of typing the password on standard input. */
   KOPROGO_ADMIN_PASSWORD: z.string().optional(),
+  /** Webhooks may target private, loopback and link-local addresses (development, tests, a trusted LAN). */
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: boolString.default(false),
+  /** 32 bytes, base64: encrypts webhook secrets at rest (AES-256-GCM). Unset: a key file in KOPROGO_DATA_DIR. */
+  SECRETS_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v),
+    '32 bytes in base64 (e.g. `openssl rand -base64 32`)').optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -81,6 +86,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly adminPassword: string | undefined;
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
+  readonly webhooks: { readonly allowPrivateAddresses: boolean };
+  readonly secretsKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +138,8 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     adminPassword: e.KOPROGO_ADMIN_PASSWORD,
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: resolve(e.OUTBOX_DIR ?? `${e.KOPROGO_DATA_DIR}/outbox`) }),
+    webhooks: Object.freeze({ allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES }),
+    secretsKey: e.SECRETS_KEY,
   });
 }
 
@@ -158,4 +167,6 @@ export const configDocs: ReadonlyArray<[string, string]> = [
   ['OUTBOX_DIR', 'Where unsent mail is written when SMTP_URL is unset (default <KOPROGO_DATA_DIR>/outbox).'],
   ['KOPROGO_ADMIN_PASSWORD', 'Password for `create-admin` (otherwise read from standard input).'],
   ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
+  ['WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'true lets webhooks target private, loopback, link-local addresses (default false: refused, 422).'],
+  ['SECRETS_KEY', 'Key (32 bytes, base64) encrypting webhook secrets at rest. Unset: generated once in <KOPROGO_DATA_DIR>/secrets.key.'],
 ];

@@ -43,7 +43,7 @@ export type LiveEventDto = z.infer<typeof LiveEventSchema>;
 export const SocketAuthMessageSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
 
 export const WebhookCreateSchema = z.object({
-  /** http or https. Private and loopback addresses are not refused yet (no config switch exists). */
+  /** http or https, to public addresses only (422 webhook.private_address) unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true. */
   url: z.url({ protocol: /^https?$/ }).max(2000),
   eventTypes: z.array(WebhookEventTypeSchema).min(1).max(50),
   description: z.string().trim().min(1).max(200).optional(),

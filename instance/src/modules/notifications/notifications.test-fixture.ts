@@ -4,9 +4,12 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { EventInput } from './notifications.domain.ts';
 import { publishEvent } from './notifications.service.ts';
 
-/** Two organizations with an admin and an owner each, on an app with real pg-boss, listening on 127.0.0.1:0. */
-export async function notificationHarness() {
-  const t: TestApp = await createTestApp({ withJobs: true });
+/**
+ * Two organizations with an admin and an owner each, on an app with real pg-boss, listening on 127.0.0.1:0.
+ * Webhook receivers of these tests listen on loopback: allowed by default here, refused in production (webhooks.address.int.test.ts).
+ */
+export async function notificationHarness(env: Record<string, string> = { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }) {
+  const t: TestApp = await createTestApp({ withJobs: true, env });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (t.app.server.address() as AddressInfo).port;
   const orgA = await createOrganization(t.deps, 'A');

@@ -1,8 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sweepPendingDeliveries } from './notifications.jobs.ts';
 import { publishEvent } from './notifications.service.ts';
+import { seal, webhookContext } from './secret-box.ts';
+import { sealClearSecrets } from './webhooks.service.ts';
 import { eventually, notificationHarness } from './notifications.test-fixture.ts';
 
 const h = await notificationHarness();
@@ -96,6 +99,48 @@ describe('outgoing webhooks', () => {
     expect(r.deliveries).toBe(0);
     const audit = await h.t.deps.sql<{ action: string }[]>`select action from audit_log where entity_id = ${hook.id} order by id`;
     expect(audit.map((a) => a.action)).toEqual(['webhook.created', 'webhook.deleted']);
+  });
+
+  it('keeps secrets sealed at rest, seals legacy clear ones at start-up, and fails at once on a foreign key', async () => {
+    const hook = await createHook('/sealed', ['test.sealed']);
+    const [row] = await h.t.deps.sql<{ secret: string }[]>`select secret from webhooks where id = ${hook.id}`;
+    expect(row!.secret).toMatch(/^v1:[0-9a-f]{8}:/);
+    expect(row!.secret).not.toContain(hook.secret.slice(6));
+    // A webhook written before secrets were sealed: the start-up step seals it, and its receiver's secret still verifies.
+    const legacyId = crypto.randomUUID();
+    await h.t.deps.sql`insert into webhooks (id, organization_id, url, secret, event_types, created_at)
+      values (${legacyId}, ${orgA.id}, ${`${base}/legacy`}, 'whsec_legacy', ${['test.sealed']}, now())`;
+    expect(await sealClearSecrets(h.t.deps)).toBe(1);
+    expect(await sealClearSecrets(h.t.deps)).toBe(0);
+    const [legacy] = await h.t.deps.sql<{ secret: string }[]>`select secret from webhooks where id = ${legacyId}`;
+    expect(legacy!.secret).toMatch(/^v1:/);
+    // A secret sealed under another key (SECRETS_KEY changed): no retry can help, the delivery fails with the reason.
+    const foreignId = crypto.randomUUID();
+    await h.t.deps.sql`insert into webhooks (id, organization_id, url, secret, event_types, created_at)
+      values (${foreignId}, ${orgA.id}, ${`${base}/foreign`}, ${seal(randomBytes(32), 'whsec_x', webhookContext(orgA.id, foreignId))}, ${['test.sealed']}, now())`;
+    await publish({ organizationId: orgA.id, type: 'test.sealed', payload: {}, recipients: 'none' });
+    const sealed = await eventually(async () => received.find((r) => r.path === '/sealed'));
+    expect(signatureValid(hook.secret, sealed.headers['x-koprogo-signature'] as string, sealed.body)).toBe(true);
+    const old = await eventually(async () => received.find((r) => r.path === '/legacy'));
+    expect(signatureValid('whsec_legacy', old.headers['x-koprogo-signature'] as string, old.body)).toBe(true);
+    const log = await eventually(async () => { const d = (await api(adminA).get(`/webhooks/${foreignId}/deliveries`)).json(); return d.items[0]?.status === 'failed' && d; });
+    expect(log.items[0].attempts).toMatchObject([{ statusCode: null, error: expect.stringMatching(/SecretKeyMismatch: .*SECRETS_KEY/) }]);
+    expect(received.some((r) => r.path === '/foreign')).toBe(false);
+  });
+
+  it('queues deliveries recorded while no job queue ran (the sweep run at start-up and every 5 minutes), once', async () => {
+    const hook = await createHook('/swept', ['test.swept']);
+    await h.t.deps.sql.begin((tx) => publishEvent(tx, { ...h.t.deps, boss: null }, { organizationId: orgA.id, type: 'test.swept', payload: {}, recipients: 'none' },
+      { organizationId: orgA.id, actorUserId: adminA.userId, requestId: null }));
+    const [d] = (await deliveries(hook.id)).items;
+    expect(d).toMatchObject({ status: 'pending', attempts: [] }); // recorded, no job
+    // (The scheduled sweep may beat this call to it: either way, exactly one job results.)
+    await sweepPendingDeliveries(h.t.deps);
+    expect(await sweepPendingDeliveries(h.t.deps)).toBe(0);
+    const [jobs] = await h.t.deps.sql<{ n: number }[]>`select count(*)::int as n from pgboss.job where name = 'webhook.deliver' and data->>'deliveryId' = ${d.id}`;
+    expect(jobs!.n).toBe(1);
+    await eventually(async () => { const d = await deliveries(hook.id); return d.items[0]?.status === 'delivered'; });
+    expect(received.filter((r) => r.path === '/swept')).toHaveLength(1);
   });
 
   it('is for admins only, per organization, and refuses bad input without a 500', async () => {

@@ -5,10 +5,11 @@ export interface WebhookRow { id: string; url: string; eventTypes: string[]; des
 
 const COLUMNS = 'id, url, event_types as "eventTypes", description, created_at as "createdAt"';
 
-export async function insertWebhook(tx: Db, orgId: string, input: { url: string; eventTypes: string[]; description: string | null;
-  secret: string; createdBy: string | null }, at: Date): Promise<WebhookRow> {
-  const [row] = await tx<WebhookRow[]>`insert into webhooks (organization_id, url, secret, event_types, description, created_by, created_at)
-    values (${orgId}, ${input.url}, ${input.secret}, ${input.eventTypes}, ${input.description}, ${input.createdBy}, ${at})
+/** `sealedSecret`: the secret as stored (secret-box.ts), sealed for this id. */
+export async function insertWebhook(tx: Db, orgId: string, input: { id: string; url: string; eventTypes: string[]; description: string | null;
+  sealedSecret: string; createdBy: string | null }, at: Date): Promise<WebhookRow> {
+  const [row] = await tx<WebhookRow[]>`insert into webhooks (id, organization_id, url, secret, event_types, description, created_by, created_at)
+    values (${input.id}, ${orgId}, ${input.url}, ${input.sealedSecret}, ${input.eventTypes}, ${input.description}, ${input.createdBy}, ${at})
     returning ${tx.unsafe(COLUMNS)}`;
   return row!;
 }
@@ -40,10 +41,11 @@ export async function insertDeliveries(tx: Db, orgId: string, eventId: string, t
   return rows.map((r) => r.id);
 }
 
-export interface DeliveryTarget { id: string; status: string; body: string; eventId: string; url: string; secret: string; webhookDeleted: boolean }
+export interface DeliveryTarget { id: string; status: string; body: string; eventId: string; webhookId: string; url: string; secret: string;
+  webhookDeleted: boolean }
 
 export async function deliveryTarget(sql: Db, orgId: string, deliveryId: string): Promise<DeliveryTarget | null> {
-  const [row] = await sql<DeliveryTarget[]>`select d.id, d.status, d.body, d.event_id as "eventId", w.url, w.secret,
+  const [row] = await sql<DeliveryTarget[]>`select d.id, d.status, d.body, d.event_id as "eventId", w.id as "webhookId", w.url, w.secret,
       (w.deleted_at is not null) as "webhookDeleted"
     from webhook_deliveries d join webhooks w on w.organization_id = d.organization_id and w.id = d.webhook_id
     where d.organization_id = ${orgId} and d.id = ${deliveryId}`;
@@ -77,4 +79,29 @@ export async function pageDeliveries(sql: Db, orgId: string, webhookId: string, 
         from webhook_delivery_attempts a where a.organization_id = d.organization_id and a.delivery_id = d.id), '[]'::json) as attempts
     from webhook_deliveries d where d.organization_id = ${orgId} and d.webhook_id = ${webhookId}`;
   return keysetPage<DeliveryRow>(sql, filtered, page);
+}
+
+/** Webhooks whose secret is still in clear (created before secrets were sealed), every organization. */
+export async function clearSecrets(sql: Db): Promise<Array<{ id: string; organizationId: string; secret: string }>> {
+  return sql<Array<{ id: string; organizationId: string; secret: string }>>`select id, organization_id as "organizationId", secret
+    from webhooks where secret not like 'v1:%' order by created_at, id`;
+}
+
+/** Replaces a clear secret by its sealed form, only if nobody did it meanwhile. */
+export async function sealSecret(sql: Db, orgId: string, id: string, clear: string, sealed: string): Promise<boolean> {
+  const rows = await sql`update webhooks set secret = ${sealed} where organization_id = ${orgId} and id = ${id} and secret = ${clear} returning id`;
+  return rows.length === 1;
+}
+
+/** Pending deliveries without a live pg-boss job (recorded while no queue ran, or whose job was lost). */
+export async function orphanPendingDeliveries(sql: Db, limit: number): Promise<Array<{ id: string; organizationId: string }>> {
+  return sql<Array<{ id: string; organizationId: string }>>`select d.id, d.organization_id as "organizationId" from webhook_deliveries d
+    join webhooks w on w.organization_id = d.organization_id and w.id = d.webhook_id and w.deleted_at is null
+    where d.status = 'pending' and not exists (select 1 from pgboss.job j where j.name = 'webhook.deliver'
+      and j.data->>'deliveryId' = d.id::text and j.state in ('created', 'retry', 'active'))
+    order by d.created_at, d.id limit ${limit}`;
+}
+
+export async function markRefused(sql: Db, orgId: string, deliveryId: string): Promise<void> {
+  await sql`update webhook_deliveries set status = 'failed' where organization_id = ${orgId} and id = ${deliveryId} and status = 'pending'`;
 }

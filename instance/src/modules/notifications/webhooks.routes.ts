@@ -3,6 +3,7 @@ import {
   WebhookListSchema, WebhookParamsSchema, type WebhookDto,
 } from '@koprogo/protocols';
 import { z } from 'zod';
+import type { Config } from '../../config.ts';
 import type { App } from '../../platform/http.ts';
 import { requirePermission } from '../access/access.guard.ts';
 import { actorOf, type RegisterDeps } from '../buildings/use-case.ts';
@@ -19,7 +20,7 @@ const toDto = (w: WebhookRow): WebhookDto => ({
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** Outgoing webhooks of the organization and their delivery log. */
-export async function webhookRoutes(app: App, deps: RegisterDeps): Promise<void> {
+export async function webhookRoutes(app: App, deps: RegisterDeps & { config: Config }): Promise<void> {
   app.get('/webhooks', {
     schema: { tags, summary: 'The organization\'s webhooks (secrets are never shown again)', response: { 200: WebhookListSchema, ...errorResponses } },
   }, async (req) => {
