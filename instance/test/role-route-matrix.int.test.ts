@@ -143,6 +143,21 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'POST', url: '/webhooks', perm: 'org.manage_roles', body: () => ({ url: 'https://example.test/hook', eventTypes: ['matrix.test'] }) },
   { method: 'GET', url: '/webhooks/:webhookId/deliveries', perm: 'org.manage_roles' }, // before the DELETE
   { method: 'DELETE', url: '/webhooks/:webhookId', perm: 'org.manage_roles' },
+  { method: 'POST', url: '/buildings/:buildingId/reminders/run', perm: 'reminder.write' },
+  { method: 'GET', url: '/buildings/:buildingId/reminder-runs', perm: 'reminder.read' },
+  { method: 'GET', url: '/buildings/:buildingId/reminders', perm: 'reminder.read' },
+  { method: 'GET', url: '/buildings/:buildingId/reminders/:reminderId', perm: 'reminder.read' },
+  { method: 'GET', url: '/buildings/:buildingId/reminders/:reminderId/letter', perm: 'reminder.read' },
+  { method: 'POST', url: '/buildings/:buildingId/reminders/:reminderId/approve', perm: 'reminder.write' },
+  { method: 'POST', url: '/buildings/:buildingId/reminders/:reminderId/send', perm: 'reminder.write' },
+  { method: 'PATCH', url: '/buildings/:buildingId/reminders/:reminderId', perm: 'reminder.write', body: () => ({ trackingNumber: 'RR1' }) },
+  { method: 'POST', url: '/buildings/:buildingId/reminders/:reminderId/cancel', perm: 'reminder.write', body: () => ({ reason: 'Matrix' }) },
+  { method: 'GET', url: '/buildings/:buildingId/debts', perm: 'reminder.read' },
+  { method: 'GET', url: '/buildings/:buildingId/debts/:debtId', perm: 'reminder.read' },
+  { method: 'POST', url: '/buildings/:buildingId/debts/:debtId/status', perm: 'reminder.write', body: () => ({ status: 'open' }) },
+  { method: 'POST', url: '/buildings/:buildingId/debts/:debtId/reminders', perm: 'reminder.write', body: () => ({ level: 'Formal' }) },
+  { method: 'GET', url: '/buildings/:buildingId/reminder-settings', perm: 'reminder.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/reminder-settings', perm: 'reminder.write', body: () => ({ autoSendGentle: false }) },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
@@ -165,7 +180,7 @@ async function fingerprintOfB(): Promise<string> {
     'expense_lines', 'charge_allocations', 'budgets', 'calls', 'owner_calls', 'owner_call_lots', 'structured_communication_counters',
     'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines', 'archived_documents', 'deliveries',
     'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts',
-    'delivery_attempts'];
+    'delivery_attempts', 'reminder_settings', 'debts', 'reminder_runs', 'reminders'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

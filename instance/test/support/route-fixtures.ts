@@ -13,6 +13,7 @@ export interface RouteIds {
   entryId: string; fiscalYearId: string; supplierId: string; keyId: string; expenseId: string;
   budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
   notificationId: string; webhookId: string;
+  reminderId: string; debtId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -52,10 +53,16 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
   const [notification] = await deps.sql<{ id: string }[]>`select id from notifications where organization_id = ${orgId}
     and user_id = ${admin.userId} order by created_at desc limit 1`;
   const webhook = (await call('POST', '/webhooks', { url: 'https://example.test/hook', eventTypes: ['fixture.created'] })).json();
+  // Reminder drafts of the call above: as of its due date + 11 days, every owner call is due for Gentle.
+  const asOf = new Date(Date.parse(`${today}T00:00:00Z`) + 11 * 86_400_000).toISOString().slice(0, 10);
+  await call('POST', `${b}/reminders/run?asOf=${asOf}`, {});
+  const [reminder] = await deps.sql<{ id: string; debtId: string }[]>`select id, debt_id as "debtId" from reminders
+    where organization_id = ${orgId} and building_id = ${h!.buildingId} order by created_at, id limit 1`;
   const ids = {
     org: orgId, ...h!, tokenId: token.id, grantId: g!.id, entryId: entry.id, fiscalYearId: entry.fiscalYearId,
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
+    reminderId: reminder?.id, debtId: reminder?.debtId,
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
