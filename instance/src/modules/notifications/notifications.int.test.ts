@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createActor, TEST_PASSWORD } from '../../../test/support/actors.ts';
 import { eventually, notificationHarness } from './notifications.test-fixture.ts';
 
 const h = await notificationHarness();
@@ -69,6 +70,49 @@ describe('live events over WebSocket', () => {
     other.ws.send(JSON.stringify({ type: 'auth', token: ownerA.token }));
     expect(await other.closed).toBe(4404);
     expect(bad.messages.concat(noAuth.messages, other.messages)).toEqual([]);
+  });
+
+  it('closes a socket as soon as its session ends: logout, refresh-token reuse, password change elsewhere', async () => {
+    const post = (url: string, payload: object, token?: string) => h.t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload,
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+    const login = async (email: string) => (await post('/auth/login', { email, password: TEST_PASSWORD })).json() as { accessToken: string; refreshToken: string };
+    // Logout.
+    const x = await createActor(h.t.deps, { organizationId: orgA.id, grants: [{ role: 'owner' }] });
+    const byLogout = await readyClient(orgA.id, x.token);
+    expect((await post('/auth/logout', {}, x.token)).statusCode).toBe(204);
+    expect(await byLogout.closed).toBe(4401);
+    // Refresh-token reuse: the whole session is revoked, its socket with it.
+    const y = await createActor(h.t.deps, { organizationId: orgA.id, grants: [{ role: 'owner' }] });
+    const pair = await login(y.email);
+    const byReuse = await readyClient(orgA.id, pair.accessToken);
+    expect((await post('/auth/refresh', { refreshToken: pair.refreshToken })).statusCode).toBe(200);
+    expect((await post('/auth/refresh', { refreshToken: pair.refreshToken })).statusCode).toBe(401);
+    expect(await byReuse.closed).toBe(4401);
+    // A password change ends every other session of the user; the socket of the changing session stays.
+    const z = await createActor(h.t.deps, { organizationId: orgA.id, grants: [{ role: 'owner' }] });
+    const elsewhere = await readyClient(orgA.id, z.token);
+    const here = await login(z.email);
+    const staying = await readyClient(orgA.id, here.accessToken);
+    expect((await post('/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'another-password-456' }, here.accessToken)).json()).toEqual({ sessionsEnded: 1 });
+    expect(await elsewhere.closed).toBe(4401);
+    await publish({ organizationId: orgA.id, type: 'test.still_open', payload: {}, recipients: 'none' });
+    await eventually(async () => staying.messages.some((m) => m.event?.type === 'test.still_open'));
+    expect(staying.ws.readyState).toBe(WebSocket.OPEN);
+    staying.ws.close();
+  });
+
+  it('closes a socket with 4404 when its user loses the last grant in the organization', async () => {
+    const u = await createActor(h.t.deps, { organizationId: orgA.id, grants: [{ role: 'owner' }, { role: 'accountant' }] });
+    const socket = await readyClient(orgA.id, u.token);
+    const grants = await h.t.deps.sql<{ id: string }[]>`select id from role_grants where user_id = ${u.userId} order by role`;
+    // One grant of two removed: still a member, the socket stays and keeps receiving.
+    expect((await api(adminA).del(`/roles/${grants[0]!.id}`)).statusCode).toBe(204);
+    await publish({ organizationId: orgA.id, type: 'test.one_grant_left', payload: {}, recipients: 'none' });
+    await eventually(async () => socket.messages.some((m) => m.event?.type === 'test.one_grant_left'));
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    // The last one: gone.
+    expect((await api(adminA).del(`/roles/${grants[1]!.id}`)).statusCode).toBe(204);
+    expect(await socket.closed).toBe(4404);
   });
 
   it('closes with 4401 when no token arrives within 5 s', async () => {
