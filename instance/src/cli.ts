@@ -7,6 +7,8 @@ import { createLogger } from './platform/logger.ts';
 import { migrate, MigrationError } from './platform/migrate.ts';
 import { startInstance, VERSION } from './main.ts';
 import { createInstanceAdmin, seedDemoOrganization } from './cli-commands.ts';
+import { runRemindersFromCli } from './modules/reminders/reminders.cli.ts';
+import { startQueue } from './platform/queue.ts';
 
 /** `koprogo` command line. Output for people goes to stdout/stderr here; the server logs through pino. */
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -105,6 +107,34 @@ program.command('seed-demo')
       .catch((e: Error) => fail(e.message));
     out(`Demo organization "${opts.name}" (id ${result.organizationId}): ${result.buildings} buildings, ${result.lots} lots, ${result.persons} persons.`);
     if (!opts.adminEmail) out('Grant yourself access with --admin-email, or as instance admin: POST /api/v1/orgs/<id>/roles.');
+  });
+
+const reminders = program.command('reminders').description('Payment reminders of owners\' overdue receivables (see docs/reminders.md)');
+reminders.command('run')
+  .description('Work out who is due for which reminder level as of a date and create the drafts (idempotent: a repeat adds nothing)')
+  .requiredOption('--building <id>', 'building id')
+  .option('--as-of <date>', 'the date the ladder is read at, YYYY-MM-DD (default: today, Brussels time)')
+  .addHelpText('after', '\nSame use case as the daily job and POST /api/v1/orgs/<org>/buildings/<id>/reminders/run. Attaches to a running\n'
+    + 'instance\'s database. Drafts are reviewed and approved by the syndic; Gentle reminders are sent at once only when the\n'
+    + 'building opted in (autoSendGentle) and the date is today.')
+  .action(async (opts: { building: string; asOf?: string }) => {
+    const cfg = config();
+    const logger = pino({ level: 'warn' });
+    const db = await openDatabase(cfg, logger, { attachToRunning: true });
+    try {
+      await migrate(db.sql);
+      const boss = await startQueue(db.url, logger);
+      try {
+        const run = await runRemindersFromCli({ sql: db.sql, clock: systemClock, config: cfg, boss, logger }, opts)
+          .catch((e: Error) => fail(e.message));
+        out(`Reminder run for building ${opts.building} as of ${run.asOf}: ${run.debtsSeen} overdue debt(s), `
+          + `${run.drafted} draft(s) created, ${run.autoSent} Gentle reminder(s) sent automatically.`);
+      } finally {
+        await boss.stop({ graceful: true, close: true });
+      }
+    } finally {
+      await db.close();
+    }
   });
 
 program.parseAsync().catch((e: Error) => fail(e.message));

@@ -62,7 +62,7 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     org: orgId, ...h!, tokenId: token.id, grantId: g!.id, entryId: entry.id, fiscalYearId: entry.fiscalYearId,
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
-    reminderId: reminder?.id, debtId: reminder?.debtId,
+    reminderId: reminder?.id as string, debtId: reminder?.debtId as string,
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);

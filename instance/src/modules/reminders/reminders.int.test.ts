@@ -57,7 +57,7 @@ const reminderOf = async (personId: string, level: string) =>
   (await reminders(`&personId=${personId}&level=${level}`)).find((r) => r.state !== 'cancelled');
 const action = (id: string, verb: string) => send('POST', `${B}/reminders/${id}/${verb}`, {});
 const letter = async (id: string) => {
-  const res = await send('GET', `${B}/reminders/${id}/letter`);
+  const res = await send('GET', `${B}/reminders/${id}/letter`) as Awaited<ReturnType<typeof send>> & { headers: Record<string, string>; rawPayload: Buffer };
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   return pdfText(res.rawPayload);
