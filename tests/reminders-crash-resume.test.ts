@@ -47,7 +47,7 @@ describe('reminder run: crash and resume', () => {
     let token = '';
     const login = async () => {
       const r = await fetch(`${inst!.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(creds) });
-      token = (await r.json()).accessToken;
+      token = ((await r.json()) as { accessToken: string }).accessToken;
     };
     await login();
     const call = api(() => `${inst!.url}/api/v1`, () => token);
