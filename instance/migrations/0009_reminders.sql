@@ -57,8 +57,9 @@ create table reminder_runs (
   organization_id uuid not null,
   building_id uuid not null,
   as_of date not null,
-  state text not null check (state in ('running', 'completed')),
+  state text not null check (state in ('running', 'completed', 'failed')),
   trigger text not null check (trigger in ('job', 'api', 'cli')),
+  error_code text check (length(error_code) between 1 and 100), -- why a failed run stopped (an AppError code)
   debts_seen integer not null default 0 check (debts_seen >= 0),
   drafted integer not null default 0 check (drafted >= 0),
   auto_sent integer not null default 0 check (auto_sent >= 0),
@@ -66,7 +67,8 @@ create table reminder_runs (
   completed_at timestamptz,
   unique (organization_id, id),
   constraint reminder_runs_building_as_of_key unique (building_id, as_of),
-  check ((state = 'completed') = (completed_at is not null)),
+  check ((state = 'running') = (completed_at is null)),
+  check ((state = 'failed') = (error_code is not null)),
   foreign key (organization_id, building_id) references buildings (organization_id, id)
 );
 
@@ -144,3 +146,19 @@ begin
   return new;
 end $$;
 create trigger reminders_immutable before update or delete on reminders for each row execute function reminders_guard();
+
+-- A payment that settles an owner call stops its ladder at once: the waiting reminders of its debt
+-- (draft or approved) are cancelled in the transaction that records the allocation.
+create function reminders_stop_when_settled() returns trigger language plpgsql as $$
+begin
+  if (select coalesce(sum(a.cents), 0) from payment_allocations a where a.owner_call_id = new.owner_call_id)
+     >= (select oc.amount_cents from owner_calls oc where oc.id = new.owner_call_id) then
+    update reminders r set state = 'cancelled', cancelled_at = new.created_at, cancel_reason = 'settled', updated_at = new.created_at
+    from debts d
+    where d.owner_call_id = new.owner_call_id and r.debt_id = d.id and r.organization_id = new.organization_id
+      and r.state in ('draft', 'approved');
+  end if;
+  return null;
+end $$;
+create trigger payment_allocations_stop_reminders after insert on payment_allocations
+  for each row execute function reminders_stop_when_settled();

@@ -22,7 +22,9 @@ export const ReminderRunSchema = z.object({
   id: IdSchema,
   buildingId: IdSchema,
   asOf: DateSchema,
-  state: z.enum(['running', 'completed']),
+  state: z.enum(['running', 'completed', 'failed']),
+  /** The rule that stopped a failed run (an error code). */
+  errorCode: z.string().nullable(),
   trigger: z.enum(['job', 'api', 'cli']),
   /** Overdue owner calls looked at in the last pass. */
   debtsSeen: z.number().int(),

@@ -36,6 +36,17 @@ export async function runReminders(deps: RunDeps, ctx: ActorCtx, buildingId: str
     await audit(tx, ctx, deps.clock.now(), 'reminder_run.started', { type: 'reminder_run', id: r.id }, { buildingId, asOf, trigger });
     return r;
   });
+  try {
+    return await reviewAll(deps, ctx, buildingId, run, asOf);
+  } catch (e) {
+    // A rule stopped the run (e.g. no interest rate in the pack for that date): recorded as failed.
+    // Anything else (the database went away…) leaves it running: the next start resumes it.
+    if (e instanceof AppError) await repo.failRun(deps.sql, ctx.organizationId, run.id, e.code, deps.clock.now());
+    throw e;
+  }
+}
+
+async function reviewAll(deps: RunDeps, ctx: ActorCtx, buildingId: string, run: repo.RunRow, asOf: string): Promise<repo.RunRow> {
   const settings = (await repo.findSettings(deps.sql, ctx.organizationId, buildingId)) ?? repo.DEFAULT_SETTINGS;
   const candidates = await repo.ownerCallsToReview(deps.sql, ctx.organizationId, buildingId, asOf);
   let drafted = 0;

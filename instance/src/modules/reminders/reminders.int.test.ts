@@ -191,12 +191,12 @@ describe('the ladder as of successive dates', () => {
 
   it('a payment settling the debt stops the ladder: the waiting draft is cancelled, none is drafted again', async () => {
     at('2026-03-08');
+    const formal = await reminderOf(dupont, 'Formal');
     await ok(send('POST', `${B}/payments`, { amountCents: 60_000, date: '2026-03-08', structuredCommunication: communication(dupont) },
       { 'idempotency-key': 'pay-dupont-1' }), 201);
-    const formal = await reminderOf(dupont, 'Formal');
+    // Cancelled in the payment's own transaction (trigger on the allocation), before any run.
+    expect(await get(`${B}/reminders/${formal.id}`)).toMatchObject({ state: 'cancelled', cancelReason: 'settled' });
     expect(await run('2026-03-08')).toMatchObject({ drafted: 0 });
-    const after = (await get(`${B}/reminders/${formal.id}`));
-    expect(after).toMatchObject({ state: 'cancelled', cancelReason: 'settled' });
     expect((await action(formal.id, 'approve')).statusCode).toBe(409);
     at('2026-03-19');
     expect(await run('2026-03-19')).toMatchObject({ drafted: 0 });
@@ -234,6 +234,15 @@ describe('the ladder as of successive dates', () => {
     expect(history.reminders.map((r: any) => [r.level, r.state, r.sentOn])).toEqual([
       ['Gentle', 'sent', '2026-02-10'], ['Formal', 'sent', '2026-03-07'], ['LegalAction', 'cancelled', null], ['FinalNotice', 'sent', '2026-03-21']]);
     expect(history.reminders.filter((r: any) => r.state === 'sent').every((r: any) => /^[0-9a-f]{64}$/.test(r.letterSha256))).toBe(true);
+  });
+
+  it('records a run a rule refused as failed (no legal interest rate for 2027 in the pack yet)', async () => {
+    const res = await send('POST', `${B}/reminders/run?asOf=2027-06-01`, {});
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('jurisdiction.no_value');
+    const [latest] = (await get(`${B}/reminder-runs`)).items;
+    expect(latest).toMatchObject({ asOf: '2027-06-01', state: 'failed', errorCode: 'jurisdiction.no_value' });
+    expect((await reminders('&level=LegalAction')).filter((r) => r.state !== 'cancelled')).toEqual([]);
   });
 
   it('keeps a sent reminder immutable in the database', async () => {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import type { Deps } from '../../platform/deps.ts';
 import { LEGAL_TIME_ZONE } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
 import { runReminders } from './reminder-run.service.ts';
 import { allBuildings, unfinishedRuns, type RunRow } from './reminders.repo.ts';
 
@@ -40,8 +41,14 @@ export async function registerReminderJobs(deps: Deps): Promise<void> {
   await boss.work<RunJob>(RUN_QUEUE, { ...polling, batchSize: 1 }, async (jobs) => {
     for (const job of jobs) {
       const { organizationId, buildingId, asOf, trigger } = job.data;
-      const run = await runReminders(deps, { organizationId, actorUserId: null, requestId: null }, buildingId, asOf, trigger);
-      deps.logger.info({ buildingId, asOf, drafted: run.drafted, autoSent: run.autoSent, debtsSeen: run.debtsSeen }, 'reminders.run');
+      try {
+        const run = await runReminders(deps, { organizationId, actorUserId: null, requestId: null }, buildingId, asOf, trigger);
+        deps.logger.info({ buildingId, asOf, drafted: run.drafted, autoSent: run.autoSent, debtsSeen: run.debtsSeen }, 'reminders.run');
+      } catch (e) {
+        // A rule refused the run (recorded as failed on the run): retrying would refuse it again.
+        if (!(e instanceof AppError)) throw e;
+        deps.logger.warn({ buildingId, asOf, code: e.code }, 'reminders.run failed');
+      }
     }
   });
   await boss.work(DAILY_QUEUE, polling, async () => {

@@ -222,18 +222,18 @@ export async function letterDocumentOf(tx: Db, org: string, deliveryId: string):
 
 // ── Runs ─────────────────────────────────────────────────────────────────────
 export interface RunRow {
-  id: string; buildingId: string; asOf: string; state: 'running' | 'completed'; trigger: 'job' | 'api' | 'cli';
-  debtsSeen: number; drafted: number; autoSent: number; startedAt: Date; completedAt: Date | null;
+  id: string; buildingId: string; asOf: string; state: 'running' | 'completed' | 'failed'; trigger: 'job' | 'api' | 'cli';
+  debtsSeen: number; drafted: number; autoSent: number; errorCode: string | null; startedAt: Date; completedAt: Date | null;
 }
 const RUN_COLUMNS = `id, building_id as "buildingId", as_of::text as "asOf", state, trigger, debts_seen as "debtsSeen", drafted,
-  auto_sent as "autoSent", started_at as "startedAt", completed_at as "completedAt"`;
+  auto_sent as "autoSent", error_code as "errorCode", started_at as "startedAt", completed_at as "completedAt"`;
 
 /** The run of (building, asOf), started or restarted: a repeated run resumes the same row. */
 export async function startRun(sql: Db, org: string, buildingId: string, asOf: string, trigger: RunRow['trigger'], at: Date): Promise<RunRow> {
   const [row] = await sql<RunRow[]>`insert into reminder_runs (organization_id, building_id, as_of, state, trigger, started_at)
     values (${org}, ${buildingId}, ${asOf}, 'running', ${trigger}, ${at})
     on conflict (building_id, as_of) do update set state = 'running', trigger = excluded.trigger, completed_at = null,
-      started_at = excluded.started_at
+      error_code = null, started_at = excluded.started_at
     returning ${sql.unsafe(RUN_COLUMNS)}`;
   return row!;
 }
@@ -243,6 +243,12 @@ export async function finishRun(sql: Db, org: string, id: string, c: { debtsSeen
       drafted = ${c.drafted}, auto_sent = ${c.autoSent}
     where organization_id = ${org} and id = ${id} returning ${sql.unsafe(RUN_COLUMNS)}`;
   return row!;
+}
+
+/** A run stopped by a rule (an AppError): recorded, so the start-up sweep does not retry it forever. */
+export async function failRun(sql: Db, org: string, id: string, errorCode: string, at: Date): Promise<void> {
+  await sql`update reminder_runs set state = 'failed', error_code = ${errorCode.slice(0, 100)}, completed_at = ${at}
+    where organization_id = ${org} and id = ${id}`;
 }
 
 export async function listRuns(sql: Db, org: string, buildingId: string): Promise<RunRow[]> {
