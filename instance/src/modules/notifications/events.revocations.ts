@@ -5,7 +5,9 @@ export const REVOCATIONS_CHANNEL = 'koprogo_revocations';
 /** Safety net behind the NOTIFY: every open socket re-checks its session and membership this often. */
 export const SOCKET_RECHECK_MS = 60_000;
 
-export interface Watched { sessionId: string; userId: string; organizationId: string; recheck: () => void }
+export interface Watched { sessionId: string; userId: string; organizationId: string; recheck: () => Promise<void> }
+/** A periodic round uses at most this many pool connections, so requests are not stuck behind thousands of re-checks. */
+export const RECHECK_CONCURRENCY = 2;
 
 type Notice = { kind: 'session'; sessionId: string; userId: string } | { kind: 'grant'; userId: string; organizationId: string };
 
@@ -58,8 +60,13 @@ export class RevocationWatch {
     return this.#watched.size;
   }
 
+  #round: Promise<void> | null = null;
   #recheckAll(): void {
-    for (const w of this.#watched) w.recheck();
+    this.#round ??= (async () => {
+      const queue = [...this.#watched];
+      const lane = async () => { for (let w = queue.shift(); w; w = queue.shift()) if (this.#watched.has(w)) await w.recheck(); };
+      await Promise.all(Array.from({ length: RECHECK_CONCURRENCY }, lane));
+    })().finally(() => { this.#round = null; });
   }
 
   #dispatch(text: string): void {
@@ -69,7 +76,7 @@ export class RevocationWatch {
       return;
     }
     for (const w of this.#watched) {
-      if (n.kind === 'session' ? w.sessionId === n.sessionId : w.userId === n.userId && w.organizationId === n.organizationId) w.recheck();
+      if (n.kind === 'session' ? w.sessionId === n.sessionId : w.userId === n.userId && w.organizationId === n.organizationId) void w.recheck();
     }
   }
 

@@ -69,17 +69,15 @@ function onSocket(deps: Deps, hub: EventHub, revocations: RevocationWatch) {
         const unsub = await hub.subscribe(orgId, (event) => {
           if (!closed) socket.send(JSON.stringify({ type: 'event', event }));
         });
-        const recheck = () => {
-          stillAllowed(deps, r.sessionId, r.userId, orgId).then((state) => {
-            if (state === 'unauthenticated') close(CLOSE_UNAUTHENTICATED, 'session ended');
-            else if (state === 'not_member') close(CLOSE_NOT_MEMBER, 'no longer a member');
-          }, (err: unknown) => req.log.warn({ err }, 'live-event socket re-check failed'));
-        };
+        const recheck = () => stillAllowed(deps, r.sessionId, r.userId, orgId).then((state) => {
+          if (state === 'unauthenticated') close(CLOSE_UNAUTHENTICATED, 'session ended');
+          else if (state === 'not_member') close(CLOSE_NOT_MEMBER, 'no longer a member');
+        }, (err: unknown) => { req.log.warn({ err }, 'live-event socket re-check failed'); });
         const unwatch = await revocations.watch({ sessionId: r.sessionId, userId: r.userId, organizationId: orgId, recheck });
         unsubscribe = () => { unsub(); unwatch(); };
         if (closed) return unsubscribe();
         // A revocation committed between the first check and the watch would be missed: check once more.
-        recheck();
+        void recheck();
         clearTimeout(timer);
         socket.send(JSON.stringify({ type: 'ready' }));
       }).catch((err: unknown) => {
