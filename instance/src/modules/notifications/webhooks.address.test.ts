@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seal, SecretKeyMismatch, unseal, webhookContext } from './secret-box.ts';
+import { loadConfig } from '../../config.ts';
+import { KEY_FILE, keyId, seal, SecretKeyMismatch, secretsKeyOf, unseal, webhookContext } from './secret-box.ts';
 import { blockedRange, checkWebhookUrl, hostOf } from './webhooks.address.ts';
 
 describe('webhook address ranges', () => {
@@ -44,5 +48,32 @@ describe('secret box', () => {
     expect(unseal(key, 'whsec_legacy', ctx)).toBe('whsec_legacy');
     expect(() => unseal(key, sealed, webhookContext('o', 'w2'))).toThrow();
     expect(() => unseal(randomBytes(32), sealed, ctx)).toThrow(SecretKeyMismatch);
+  });
+});
+
+describe('configuration of webhooks and secrets', () => {
+  const cfg = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }, { stdoutIsTty: false });
+  it('refuses private targets unless switched on, and takes only a 32-byte base64 SECRETS_KEY', () => {
+    expect(cfg({}).webhooks.allowPrivateAddresses).toBe(false);
+    expect(cfg({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }).webhooks.allowPrivateAddresses).toBe(true);
+    const good = randomBytes(32).toString('base64');
+    expect(cfg({ SECRETS_KEY: good }).secretsKey).toBe(good);
+    for (const bad of [randomBytes(16).toString('base64'), 'not base64 at all!', `${good}x`]) {
+      expect(() => cfg({ SECRETS_KEY: bad }), bad).toThrow(/SECRETS_KEY/);
+    }
+  });
+
+  it('uses SECRETS_KEY when set, else generates one key file (0600) that every later start reads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'koprogo-key-'));
+    try {
+      const first = secretsKeyOf(cfg({ KOPROGO_DATA_DIR: dir }));
+      expect(first).toHaveLength(32);
+      expect(statSync(join(dir, KEY_FILE)).mode & 0o777).toBe(0o600);
+      expect(keyId(secretsKeyOf(cfg({ KOPROGO_DATA_DIR: dir })))).toBe(keyId(first));
+      const given = randomBytes(32);
+      expect(secretsKeyOf(cfg({ KOPROGO_DATA_DIR: dir, SECRETS_KEY: given.toString('base64') })).equals(given)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
