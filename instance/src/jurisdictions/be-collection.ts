@@ -37,6 +37,14 @@ const commercialRate = (validFrom: string, validTo: string, bp: number, confiden
   note: 'ECB reference rate + 8 points, set per half-year; the cap of a contractual rate in consumer-safe mode',
 });
 
+/** Belgian public holidays: fixed days (MM-DD) and days after Easter Sunday. */
+const publicHolidays = {
+  /** New Year, Labour Day, National Day, Assumption, All Saints, Armistice, Christmas. */
+  fixed: ['01-01', '05-01', '07-21', '08-15', '11-01', '11-11', '12-25'],
+  /** Easter Monday, Ascension Day, Whit Monday. */
+  easterOffsets: [1, 39, 50],
+};
+
 export const BE_COLLECTION = {
   'collection.xix.contractsFrom': one({
     value: '2023-09-01', unit: 'date', legalRef: 'Law of 4 May 2023 (M.B. 23 May 2023)', confidence: 'confirmed', override: 'none',
@@ -107,6 +115,16 @@ export const BE_COLLECTION = {
   'collection.formalToFinalDays': one({
     value: 14, unit: 'calendarDays', legalRef: 'product choice (rules doc §7.1)', confidence: 'product-choice', override: 'none',
     note: 'between the formal reminder and the final notice (mise en demeure)',
+  }),
+  'collection.interest.dayBasis': one({
+    value: 365, unit: 'count', legalRef: 'product choice (rules doc §7: simple interest, actual days / 365 also in leap years; to verify)',
+    confidence: 'product-choice', override: 'none',
+    note: 'days in a year of late interest: each day accrues balance × rate / dayBasis',
+  }),
+  'calendar.publicHolidays': one({
+    value: publicHolidays, unit: 'table', legalRef: 'Law of 4 Jan 1974 on public holidays; Royal Decree of 18 Apr 1974, art. 1',
+    confidence: 'confirmed', override: 'none',
+    note: 'not working days for the post rule of Book XIX (a posted reminder\'s grace starts on the 3rd working day after sending)',
   }),
   'collection.finalNotice.deadlineDays': one({
     value: 14, unit: 'calendarDays', legalRef: 'product choice (rules doc §7.1)', confidence: 'product-choice', override: 'none',

@@ -25,6 +25,7 @@ describe('the BE pack as data', () => {
       'accounting.pcmn.mandatoryMinLots', 'retention.books.years',
       'collection.graceDays', 'collection.laterReminder.maxFeeCents', 'collection.indemnity.brackets',
       'collection.interest.legalCivilRateBp', 'collection.interest.commercialRateBp', 'collection.gentle.delayDays',
+      'collection.interest.dayBasis', 'calendar.publicHolidays',
     ];
     expect(BE_PARAM_KEYS).toEqual(expect.arrayContaining(expected));
   });

@@ -16,12 +16,11 @@ import { addDays } from './working-days.domain.ts';
  *   a clause cannot be checked and `jurisdiction.no_value` is thrown rather than guessed.
  * - Days counted: every day d with from ≤ d < to (`from` is the first day interest runs, `to` the
  *   day of the computation or of the payment). A payment dated d reduces the balance from d on.
- * - Day basis: actual days / 365, also in leap years (product choice, to verify).
+ * - Day basis: actual days / `collection.interest.dayBasis` (365, also in leap years; product choice, to verify).
  * - Rounding: the exact rational sum Σ balance × rateBp / (10 000 × 365) over all days, rounded
  *   half up to the cent ONCE at the end (amounts are never negative). Segment figures are exact
  *   rationals for display; only `cents` is a money amount.
  */
-export const INTEREST_DAY_BASIS = 365;
 const BP = 10_000n;
 
 export interface Payment {
@@ -83,7 +82,7 @@ export const divideHalfUp = (num: bigint, den: bigint): bigint => (2n * num + de
 
 export function lateInterest(input: InterestInput): InterestResult {
   validate(input);
-  const den = BP * BigInt(INTEREST_DAY_BASIS);
+  const den = BP * BigInt(legalValue('collection.interest.dayBasis'));
   const segments: InterestSegment[] = [];
   let num = 0n;
   for (let day = input.from; day < input.to; day = addDays(day, 1)) {

@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
-import { isIsoDate } from '../../jurisdictions/be.ts';
+import { isIsoDate, legalValue } from '../../jurisdictions/be.ts';
 
 /**
  * Calendar arithmetic on ISO dates (YYYY-MM-DD, UTC, no time of day) and Belgian working days,
@@ -10,18 +10,10 @@ import { isIsoDate } from '../../jurisdictions/be.ts';
  * Saturday counts is `to verify`; the rules doc says to default to the later date, i.e. it does not).
  *
  * Belgian public holidays (Law of 4 Jan 1974 on public holidays; Royal Decree of 18 Apr 1974,
- * art. 1): the fixed days below plus Easter Monday, Ascension Day (Easter + 39) and Whit Monday
+ * art. 1): seven fixed days plus Easter Monday, Ascension Day (Easter + 39) and Whit Monday
  * (Easter + 50). Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
- * NOTE: this table belongs in the BE pack (`calendar.publicHolidays`); it lives here until the
- * pack gets a key for it, with its legal reference next to it.
+ * The table is the BE pack's `calendar.publicHolidays`, with its legal reference.
  */
-export const BE_PUBLIC_HOLIDAYS = {
-  legalRef: 'Law of 4 Jan 1974 on public holidays; Royal Decree of 18 Apr 1974, art. 1',
-  /** MM-DD: New Year, Labour Day, National Day, Assumption, All Saints, Armistice, Christmas. */
-  fixed: ['01-01', '05-01', '07-21', '08-15', '11-01', '11-11', '12-25'],
-  /** Days after Easter Sunday: Easter Monday, Ascension Day, Whit Monday. */
-  easterOffsets: [1, 39, 50],
-} as const;
 
 export interface WorkingDayOptions {
   /** Count Saturday as a working day (to verify; default false: the later date). */
@@ -81,9 +73,10 @@ export function belgianPublicHolidays(year: number): readonly string[] {
   const cached = holidayCache.get(year);
   if (cached) return cached;
   const easter = easterSunday(year);
+  const holidays = legalValue('calendar.publicHolidays');
   const days = [
-    ...BE_PUBLIC_HOLIDAYS.fixed.map((md) => `${String(year).padStart(4, '0')}-${md}`),
-    ...BE_PUBLIC_HOLIDAYS.easterOffsets.map((n) => addDays(easter, n)),
+    ...holidays.fixed.map((md) => `${String(year).padStart(4, '0')}-${md}`),
+    ...holidays.easterOffsets.map((n) => addDays(easter, n)),
   ].sort();
   const frozen = Object.freeze(days);
   holidayCache.set(year, frozen);
