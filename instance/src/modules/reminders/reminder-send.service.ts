@@ -76,7 +76,7 @@ export async function sendReminder(deps: SendDeps, ctx: ActorCtx, buildingId: st
       organizationId: ctx.organizationId, type: 'reminder.sent',
       payload: { reminderId: id, debtId: r.debtId, buildingId, personId: r.personId, level: r.level, totalCents: amounts.totalCents,
         deliveryId: delivery.id, channel: delivery.channel },
-      recipients: await repo.syndicsOf(tx, ctx.organizationId, buildingId),
+      recipients: await repo.recipientsOf(tx, ctx.organizationId, buildingId, r.level === 'Formal'),
     }, ctx);
     return reminderOf(tx, ctx, buildingId, id);
   });

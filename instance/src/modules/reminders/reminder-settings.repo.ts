@@ -56,10 +56,14 @@ export async function channelFacts(sql: Db, org: string, personId: string): Prom
   return { email: r.email, consent: r.given ? { givenOn: r.given, proof: r.proof ?? '', revokedOn: r.revoked } : null };
 }
 
-/** Who hears of a sent reminder: the organization's admins and the building's syndics. */
-export async function syndicsOf(sql: Db, org: string, buildingId: string): Promise<string[]> {
+/**
+ * Who hears of a sent reminder: the organization's admins and the building's syndics; for a Formal
+ * reminder also the council members (rules doc §7.1: the council is informed, need-to-know).
+ */
+export async function recipientsOf(sql: Db, org: string, buildingId: string, withCouncil: boolean): Promise<string[]> {
+  const roles = withCouncil ? ['admin', 'syndic', 'council_member'] : ['admin', 'syndic'];
   const rows = await sql<{ id: string }[]>`select distinct user_id as id from role_grants where organization_id = ${org}
-    and role in ('admin', 'syndic') and (building_id is null or building_id = ${buildingId})`;
+    and role = any(${roles}::text[]) and (building_id is null or building_id = ${buildingId})`;
   return rows.map((r) => r.id);
 }
 

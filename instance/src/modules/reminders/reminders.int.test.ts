@@ -29,6 +29,9 @@ at('2026-01-05');
 const org = await createOrganization(t.deps, 'Syndic Rappel SRL');
 const syndic = await createActor(t.deps, { organizationId: org.id, grants: [{ role: 'syndic' }] });
 const accountant = await createActor(t.deps, { organizationId: org.id, grants: [{ role: 'accountant' }] });
+const council = await createActor(t.deps, { organizationId: org.id, grants: [{ role: 'council_member' }] });
+const notified = async (userId: string) => (await t.deps.sql<{ level: string }[]>`select payload->>'level' as level from notifications
+  where user_id = ${userId} and type = 'reminder.sent' order by created_at`).map((n) => n.level);
 const { send, ok, get, post } = syndicClient(t, org.id, syndic);
 const asAccountant = syndicClient(t, org.id, accountant);
 
@@ -177,6 +180,10 @@ describe('the ladder as of successive dates', () => {
     // 40 000 × 450 × 10 / 3 650 000 = 180 000 000 / 3 650 000 = 49.32 → 49. Total 40 000 + 750 + 5 500 + 49 = 46 299.
     expect(await ok(action(formal.id, 'send'))).toMatchObject({ state: 'sent', sentOn: '2026-03-07', feeCents: 750, postageCents: 0,
       indemnityCents: 5_500, interestCents: 49, totalCents: 46_299 });
+    // The syndic hears of every reminder sent; the council of the Formal one only (need-to-know, rules doc §7.1).
+    expect(await notified(syndic.userId)).toEqual(['Gentle', 'Gentle', 'Formal']);
+    expect(await notified(council.userId)).toEqual(['Formal']);
+    expect(await notified(accountant.userId)).toEqual([]);
   });
 
   it('refuses a level that skips one: 422 naming the expected level', async () => {
