@@ -63,6 +63,8 @@ create table reminder_runs (
   debts_seen integer not null default 0 check (debts_seen >= 0),
   drafted integer not null default 0 check (drafted >= 0),
   auto_sent integer not null default 0 check (auto_sent >= 0),
+  -- debts a rule refused in the last pass ([{ownerCallId, code}]): the run goes on with the others
+  skipped jsonb not null default '[]' check (jsonb_typeof(skipped) = 'array'),
   started_at timestamptz not null,
   completed_at timestamptz,
   unique (organization_id, id),

@@ -129,6 +129,7 @@ reminders.command('run')
           .catch((e: Error) => fail(e.message));
         out(`Reminder run for building ${opts.building} as of ${run.asOf}: ${run.debtsSeen} overdue debt(s), `
           + `${run.drafted} draft(s) created, ${run.autoSent} Gentle reminder(s) sent automatically.`);
+        for (const s of run.skipped) out(`  skipped owner call ${s.ownerCallId}: ${s.code}`);
       } finally {
         await boss.stop({ graceful: true, close: true });
       }

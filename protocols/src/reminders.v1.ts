@@ -32,6 +32,8 @@ export const ReminderRunSchema = z.object({
   drafted: z.number().int(),
   /** Gentle reminders sent automatically (building opted in). */
   autoSent: z.number().int(),
+  /** Debts a rule refused in the last pass (e.g. no legal interest rate in the pack for the date); the others went on. */
+  skipped: z.array(z.object({ ownerCallId: IdSchema, code: z.string() })),
   startedAt: DateTimeSchema,
   completedAt: DateTimeSchema.nullable(),
 });

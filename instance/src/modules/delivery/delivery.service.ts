@@ -25,6 +25,8 @@ export interface DeliveryRequest {
   html?: string | undefined;
   attachments: Attachment[];
   related: { type: string; id: string };
+  /** By post whatever the person's e-mail acceptance (e.g. a registered letter). */
+  postOnly?: boolean | undefined;
 }
 
 export interface QueueDeps { clock: Clock; config: Config; boss: PgBoss | null }
@@ -59,7 +61,7 @@ export async function queueDelivery(tx: Db, deps: QueueDeps, r: DeliveryRequest,
   const person = await repo.findRecipient(tx, org, r.personId);
   if (!person) throw new AppError('person.not_found', 'Person not found', { id: r.personId });
   const at = deps.clock.now();
-  const channel = chooseChannel(person, deps.clock.today());
+  const channel = r.postOnly ? 'post' : chooseChannel(person, deps.clock.today());
   if (channel === 'post' && !person.address) {
     throw new AppError('delivery.address_missing', 'This person accepts no e-mail and has no postal address', { field: 'personId', personId: r.personId });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../test/support/errors.ts';
 import { letterMail, letterText, type LetterData } from './letter.domain.ts';
-import { amountsFor, chargesFor, checkSettings, historyOf, isRegisteredMail, ladderChannel, runDecision, type LadderSettings } from './plan.domain.ts';
+import { amountsFor, chargesFor, channelFor, checkSettings, historyOf, isRegisteredMail, ladderChannel, runDecision, type LadderSettings } from './plan.domain.ts';
 import type { Debt, SentReminder } from './ladder.domain.ts';
 
 const settings: LadderSettings = {
@@ -92,3 +92,18 @@ describe('letters', () => {
       .toBe('Formal notice – 2026 T1');
   });
 });
+
+describe('channelFor', () => {
+  it('sends the registered FinalNotice by post whatever the owner accepted, the other levels by the owner\'s channel', () => {
+    expect(channelFor('FinalNotice', 'electronic')).toBe('post');
+    expect(channelFor('FinalNotice', 'post')).toBe('post');
+    for (const level of ['Gentle', 'Formal', 'LegalAction'] as const) expect(channelFor(level, 'electronic')).toBe('electronic');
+  });
+
+  it('prices a drafted FinalNotice with registered postage for an owner who accepts e-mail', () => {
+    const formal: SentReminder = { level: 'Formal', sentOn: '2026-02-25', channel: 'electronic', feeCents: 750, indemnityCents: 5_500 };
+    const d = runDecision(debt, [gentle, formal], '2026-03-11', 'electronic', settings);
+    expect(d).toMatchObject({ kind: 'draft', level: 'FinalNotice', channel: 'post', amounts: { postageCents: 900 } });
+  });
+});
+

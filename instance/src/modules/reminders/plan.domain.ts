@@ -26,6 +26,13 @@ export const ladderChannel = (c: DeliveryChannel): Channel => (c === 'email' ? '
 export const isRegisteredMail = (level: Level): boolean => level === 'FinalNotice';
 
 /**
+ * The channel a reminder at `level` goes by: a registered letter (FinalNotice, rules doc §7.1 L3)
+ * always goes by post, whatever the owner's e-mail acceptance (e-registered mail is not supported);
+ * the other levels by the owner's channel.
+ */
+export const channelFor = (level: Level, ownerChannel: Channel): Channel => (isRegisteredMail(level) ? 'post' : ownerChannel);
+
+/**
  * The fee and postage a reminder carries: Gentle nothing (R29); LegalAction nothing in
  * consumer-safe mode (amicable-stage costs are not charged); otherwise the building's fee for the
  * level, plus the real postage when it goes by post (registered postage for FinalNotice).
@@ -56,7 +63,7 @@ export function amountsFor(level: Level, date: string, debt: Debt, history: read
 }
 
 export type RunDecision =
-  | { kind: 'draft'; level: Level; amounts: Breakdown }
+  | { kind: 'draft'; level: Level; channel: Channel; amounts: Breakdown }
   | { kind: 'none'; step: NextStep };
 
 /**
@@ -67,7 +74,8 @@ export type RunDecision =
 export function runDecision(debt: Debt, history: readonly SentReminder[], asOf: string, channel: Channel, s: LadderSettings): RunDecision {
   const step = nextAllowed({ debt, history, asOf, channel, consumerSafe: s.consumerSafe });
   if (step.kind !== 'next' || !step.due) return { kind: 'none', step };
-  return { kind: 'draft', level: step.level, amounts: amountsFor(step.level, asOf, debt, history, channel, s) };
+  const levelChannel = channelFor(step.level, channel);
+  return { kind: 'draft', level: step.level, channel: levelChannel, amounts: amountsFor(step.level, asOf, debt, history, levelChannel, s) };
 }
 
 /** Sent reminders as the ladder reads them: in level order (the ladder's prefix). */

@@ -23,6 +23,8 @@ import { approveReminder, debtContext, predictedChannel } from './reminders.serv
  * already waiting → nothing new (a run never drafts past it); else the next level's draft when due.
  * Buildings that opted in get their Gentle drafts approved and sent right away (each in its own
  * transaction too; one that cannot be sent stays a draft for review, logged).
+ * A debt a rule refuses (e.g. its interest needs a legal rate the pack does not hold yet) is listed
+ * in the run's `skipped` with the code, and the run goes on: one debt never blocks the building.
  */
 
 export interface RunDeps extends SendDeps { logger?: { warn(o: object, m: string): void; info?(o: object, m: string): void } }
@@ -51,17 +53,26 @@ async function reviewAll(deps: RunDeps, ctx: ActorCtx, buildingId: string, run: 
   const candidates = await repo.ownerCallsToReview(deps.sql, ctx.organizationId, buildingId, asOf);
   let drafted = 0;
   let autoSent = 0;
+  const skipped: repo.SkippedDebt[] = [];
   for (const c of candidates) {
-    const review = await inTx(deps, (tx) => reviewDebt(tx, deps, ctx, buildingId, run.id, asOf, c));
+    let review: Review;
+    try {
+      review = await inTx(deps, (tx) => reviewDebt(tx, deps, ctx, buildingId, run.id, asOf, c));
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      skipped.push({ ownerCallId: c.ownerCallId, code: e.code });
+      deps.logger?.warn({ ownerCallId: c.ownerCallId, asOf, code: e.code }, 'reminder run: debt skipped by a rule');
+      continue;
+    }
     if (review.drafted) drafted += 1;
     if (review.gentleDraftId && settings.autoSendGentle && asOf === deps.clock.today()) {
       if (await autoSend(deps, ctx, buildingId, review.gentleDraftId)) autoSent += 1;
     }
   }
   return inTx(deps, async (tx) => {
-    const done = await repo.finishRun(tx, ctx.organizationId, run.id, { debtsSeen: candidates.length, drafted, autoSent }, deps.clock.now());
+    const done = await repo.finishRun(tx, ctx.organizationId, run.id, { debtsSeen: candidates.length, drafted, autoSent, skipped }, deps.clock.now());
     await audit(tx, ctx, deps.clock.now(), 'reminder_run.completed', { type: 'reminder_run', id: run.id },
-      { buildingId, asOf, debtsSeen: candidates.length, drafted, autoSent });
+      { buildingId, asOf, debtsSeen: candidates.length, drafted, autoSent, skipped: skipped.length });
     return done;
   });
 }
@@ -81,11 +92,12 @@ async function reviewDebt(tx: Db, deps: RunDeps, ctx: ActorCtx, buildingId: stri
   }
   const waitingGentle = pending.find((p) => p.level === 'Gentle')?.id ?? null;
   if (pending.length > 0) return { drafted: false, gentleDraftId: waitingGentle };
+  // The owner's channel; the decision turns it into post for a registered letter (FinalNotice).
   const channel = await predictedChannel(tx, ctx, c.personId, asOf);
   const decision = runDecision(d.debt, d.history, asOf, channel, ladderSettings(d.settings));
   if (decision.kind === 'none') return { drafted: false, gentleDraftId: null };
   const id = await repo.insertDraft(tx, ctx.organizationId, {
-    buildingId, debtId, personId: c.personId, runId, level: decision.level, channel, draftedOn: asOf, amounts: decision.amounts,
+    buildingId, debtId, personId: c.personId, runId, level: decision.level, channel: decision.channel, draftedOn: asOf, amounts: decision.amounts,
     registeredMail: isRegisteredMail(decision.level),
   }, at);
   if (id) await audit(tx, ctx, at, 'reminder.drafted', { type: 'reminder', id }, { buildingId, debtId, level: decision.level, runId });

@@ -55,13 +55,13 @@ export async function sendReminder(deps: SendDeps, ctx: ActorCtx, buildingId: st
     const at = deps.clock.now();
     const settled = await ladderCheck(tx, ctx, r, c, today, at);
     if (settled) return settled;
-    const channel = await predictedChannel(tx, ctx, r.personId, today);
+    const channel = await predictedChannel(tx, ctx, r.personId, today, r.level);
     const amounts = amountsFor(r.level, today, c.debt, c.history, channel, c.ladder);
     const data = await letterDataOf(tx, ctx, r, amounts, c.ladder.consumerSafe);
     const pdf = await renderLetter(data);
     const mail = letterMail(data);
     const delivery = await queueDelivery(tx, deps, {
-      organizationId: ctx.organizationId, buildingId, personId: r.personId, purpose: 'reminder', subject: mail.subject, text: mail.text,
+      organizationId: ctx.organizationId, buildingId, personId: r.personId, purpose: 'reminder', subject: mail.subject, text: mail.text, postOnly: channel === 'post',
       attachments: [{ filename: letterFileName(r, today), contentType: 'application/pdf', content: Buffer.from(pdf) }],
       related: { type: 'debt', id: r.debtId },
     }, ctx);

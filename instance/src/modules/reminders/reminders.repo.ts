@@ -221,12 +221,15 @@ export async function letterDocumentOf(tx: Db, org: string, deliveryId: string):
 }
 
 // ── Runs ─────────────────────────────────────────────────────────────────────
+/** A debt a rule refused during a run (e.g. no legal interest rate in the pack for the date). */
+export interface SkippedDebt { ownerCallId: string; code: string }
+
 export interface RunRow {
   id: string; buildingId: string; asOf: string; state: 'running' | 'completed' | 'failed'; trigger: 'job' | 'api' | 'cli';
-  debtsSeen: number; drafted: number; autoSent: number; errorCode: string | null; startedAt: Date; completedAt: Date | null;
+  debtsSeen: number; drafted: number; autoSent: number; skipped: SkippedDebt[]; errorCode: string | null; startedAt: Date; completedAt: Date | null;
 }
 const RUN_COLUMNS = `id, building_id as "buildingId", as_of::text as "asOf", state, trigger, debts_seen as "debtsSeen", drafted,
-  auto_sent as "autoSent", error_code as "errorCode", started_at as "startedAt", completed_at as "completedAt"`;
+  auto_sent as "autoSent", skipped, error_code as "errorCode", started_at as "startedAt", completed_at as "completedAt"`;
 
 /** The run of (building, asOf), started or restarted: a repeated run resumes the same row. */
 export async function startRun(sql: Db, org: string, buildingId: string, asOf: string, trigger: RunRow['trigger'], at: Date): Promise<RunRow> {
@@ -238,9 +241,9 @@ export async function startRun(sql: Db, org: string, buildingId: string, asOf: s
   return row!;
 }
 
-export async function finishRun(sql: Db, org: string, id: string, c: { debtsSeen: number; drafted: number; autoSent: number }, at: Date): Promise<RunRow> {
+export async function finishRun(sql: Db, org: string, id: string, c: { debtsSeen: number; drafted: number; autoSent: number; skipped: SkippedDebt[] }, at: Date): Promise<RunRow> {
   const [row] = await sql<RunRow[]>`update reminder_runs set state = 'completed', completed_at = ${at}, debts_seen = ${c.debtsSeen},
-      drafted = ${c.drafted}, auto_sent = ${c.autoSent}
+      drafted = ${c.drafted}, auto_sent = ${c.autoSent}, skipped = ${sql.json(c.skipped as never)}
     where organization_id = ${org} and id = ${id} returning ${sql.unsafe(RUN_COLUMNS)}`;
   return row!;
 }

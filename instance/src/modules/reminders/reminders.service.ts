@@ -4,7 +4,7 @@ import { resolvePage, type PageRequest } from '../../platform/pagination.ts';
 import { audit, inTx, type ActorCtx, type RegisterDeps } from '../buildings/use-case.ts';
 import { chooseChannel } from '../delivery/delivery.domain.ts';
 import { checkApproval, type Channel, type Debt, type DebtStatus, type Level, type SentReminder } from './ladder.domain.ts';
-import { amountsFor, historyOf, isRegisteredMail, ladderChannel, type LadderSettings } from './plan.domain.ts';
+import { amountsFor, channelFor, historyOf, isRegisteredMail, ladderChannel, type LadderSettings } from './plan.domain.ts';
 import { ladderSettings, settingsRowOf } from './reminder-settings.service.ts';
 import * as repo from './reminders.repo.ts';
 
@@ -30,8 +30,10 @@ export async function debtContext(tx: Db, ctx: ActorCtx, buildingId: string, deb
 }
 
 /** The channel the delivery module will pick for this person on `date` (same rule), as the ladder names it. */
-export async function predictedChannel(tx: Db, ctx: ActorCtx, personId: string, date: string): Promise<Channel> {
-  return ladderChannel(chooseChannel(await repo.channelFacts(tx, ctx.organizationId, personId), date));
+/** The channel a reminder at `level` will go by (the owner's channel when no level is given). */
+export async function predictedChannel(tx: Db, ctx: ActorCtx, personId: string, date: string, level?: Level): Promise<Channel> {
+  const owners = ladderChannel(chooseChannel(await repo.channelFacts(tx, ctx.organizationId, personId), date));
+  return level ? channelFor(level, owners) : owners;
 }
 
 export async function reminderOf(sql: Db, ctx: ActorCtx, buildingId: string, id: string, lock = false): Promise<repo.ReminderRow> {
@@ -104,7 +106,7 @@ export async function approveReminder(deps: RegisterDeps, ctx: ActorCtx, buildin
     const at = deps.clock.now();
     const settled = await ladderCheck(tx, ctx, r, c, today, at);
     if (settled) return settled;
-    const channel = await predictedChannel(tx, ctx, r.personId, today);
+    const channel = await predictedChannel(tx, ctx, r.personId, today, r.level);
     await repo.updateAmounts(tx, ctx.organizationId, id, channel, amountsFor(r.level, today, c.debt, c.history, channel, c.ladder), at);
     await repo.markApproved(tx, ctx.organizationId, id, today, ctx.actorUserId, at);
     await audit(tx, ctx, at, 'reminder.approved', { type: 'reminder', id }, { buildingId, debtId: r.debtId, level: r.level });
@@ -165,7 +167,7 @@ export async function draftByHand(deps: RegisterDeps, ctx: ActorCtx, buildingId:
   const id = await inTx(deps, async (tx) => {
     const c = await debtContext(tx, ctx, buildingId, debtId, true);
     const today = deps.clock.today();
-    const channel = await predictedChannel(tx, ctx, c.row.personId, today);
+    const channel = await predictedChannel(tx, ctx, c.row.personId, today, level);
     const at = deps.clock.now();
     const created = await repo.insertDraft(tx, ctx.organizationId, {
       buildingId, debtId, personId: c.row.personId, runId: null, level, channel, draftedOn: today,
