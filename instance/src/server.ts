@@ -11,6 +11,7 @@ import { deliveryRoutes } from './modules/delivery/delivery.plugin.ts';
 import { notificationRoutes, notificationSocketRoutes } from './modules/notifications/notifications.plugin.ts';
 import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
+import { assemblyRoutes } from './modules/assemblies/assemblies.plugin.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -33,6 +34,7 @@ export async function buildServer(deps: Deps): Promise<App> {
       await callRoutes(org, deps);
       await deliveryRoutes(org, deps);
       await notificationRoutes(org, deps);
+      await assemblyRoutes(org, deps);
     }, { prefix: '/orgs/:orgId' });
   }, { prefix: '/api/v1' });
   return app;

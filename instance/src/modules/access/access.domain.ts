@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'expense.read', 'expense.write', 'expense.approve', // suppliers, invoices, distribution keys
   'call.read', 'call.write', // budgets, funds, calls for funds
   'payment.read', 'payment.write', // payments, bank statements, owner accounts
+  'assembly.read', 'assembly.write', // general assemblies: meetings, convocations, proxies, votes, minutes
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,12 +26,13 @@ const READ_MONEY: Permission[] = ['accounting.read', 'expense.read', 'call.read'
 export const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
   syndic: [...READ_REGISTER, 'building.write', 'lot.write', 'person.write', 'register.write',
-    ...READ_MONEY, 'accounting.write', 'expense.write', 'expense.approve', 'call.write', 'payment.write'],
+    ...READ_MONEY, 'accounting.write', 'expense.write', 'expense.approve', 'call.write', 'payment.write',
+    'assembly.read', 'assembly.write'],
   accountant: [...READ_REGISTER, ...READ_MONEY, 'accounting.write', 'expense.write', 'payment.write'],
   // The council oversees the syndic: it reads the books and approves large invoices (threshold rule).
-  council_member: [...READ_REGISTER, ...READ_MONEY, 'expense.approve'],
+  council_member: [...READ_REGISTER, ...READ_MONEY, 'expense.approve', 'assembly.read'],
   // Owners see their building, its lots and who holds them (names and parts), never contact details.
-  owner: ['building.read', 'lot.read', 'register.read'],
+  owner: ['building.read', 'lot.read', 'register.read', 'assembly.read'],
 };
 
 export interface Grant { role: Role; buildingId: string | null }

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { Db, Pool } from '../../platform/db.ts';
+
+/**
+ * Live fan-out of a meeting (resolution opened/closed, ballots recorded) through PostgreSQL
+ * LISTEN/NOTIFY on `koprogo_assembly`: sent inside the use case's transaction, so subscribers hear
+ * only committed changes, on whichever instance process they are connected to.
+ */
+
+export const ASSEMBLY_CHANNEL = 'koprogo_assembly';
+
+export interface LiveNotice { organizationId: string; meetingId: string; message: Record<string, unknown> & { type: string } }
+
+export async function publishLive(tx: Db, notice: LiveNotice): Promise<void> {
+  await tx`select pg_notify(${ASSEMBLY_CHANNEL}, ${JSON.stringify(notice)})`;
+}
+
+type Subscriber = (notice: LiveNotice) => void;
+
+function parseNotice(text: string): LiveNotice | null {
+  try {
+    const v = JSON.parse(text) as Partial<LiveNotice>;
+    return typeof v.organizationId === 'string' && typeof v.meetingId === 'string' && v.message && typeof v.message.type === 'string'
+      ? (v as LiveNotice) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One LISTEN per application, fanned out in memory to the sockets of each meeting. */
+export class MeetingHub {
+  readonly #sql: Pool;
+  readonly #logger: Logger;
+  readonly #byMeeting = new Map<string, Set<Subscriber>>();
+  #listening: Promise<{ unlisten(): Promise<void> }> | null = null;
+
+  constructor(sql: Pool, logger: Logger) {
+    this.#sql = sql;
+    this.#logger = logger;
+  }
+
+  /** Resolves once the listener is in place, so a change committed afterwards reaches `fn`. */
+  async subscribe(organizationId: string, meetingId: string, fn: Subscriber): Promise<() => void> {
+    const key = `${organizationId}/${meetingId}`;
+    let set = this.#byMeeting.get(key);
+    if (!set) this.#byMeeting.set(key, set = new Set());
+    set.add(fn);
+    const unsubscribe = () => {
+      set.delete(fn);
+      if (set.size === 0 && this.#byMeeting.get(key) === set) this.#byMeeting.delete(key);
+    };
+    try {
+      this.#listening ??= this.#sql.listen(ASSEMBLY_CHANNEL, (text) => this.#dispatch(text)).catch((e: unknown) => {
+        this.#listening = null;
+        throw e;
+      });
+      await this.#listening;
+    } catch (e) {
+      unsubscribe();
+      throw e;
+    }
+    return unsubscribe;
+  }
+
+  #dispatch(text: string): void {
+    const notice = parseNotice(text);
+    if (!notice) {
+      this.#logger.warn('ignored a malformed koprogo_assembly notification');
+      return;
+    }
+    for (const fn of this.#byMeeting.get(`${notice.organizationId}/${notice.meetingId}`) ?? []) {
+      try { fn(notice); } catch (err) { this.#logger.warn({ err }, 'a meeting subscriber failed'); }
+    }
+  }
+
+  async close(): Promise<void> {
+    const l = this.#listening;
+    this.#listening = null;
+    this.#byMeeting.clear();
+    if (l) await (await l.catch(() => null))?.unlisten().catch(() => {});
+  }
+}
