@@ -141,6 +141,30 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'POST', url: '/webhooks', perm: 'org.manage_roles', body: () => ({ url: 'https://example.test/hook', eventTypes: ['matrix.test'] }) },
   { method: 'GET', url: '/webhooks/:webhookId/deliveries', perm: 'org.manage_roles' }, // before the DELETE
   { method: 'DELETE', url: '/webhooks/:webhookId', perm: 'org.manage_roles' },
+  { method: 'GET', url: '/buildings/:buildingId/assembly-settings', perm: 'assembly.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/assembly-settings', perm: 'assembly.write', body: () => ({ convocationMinDays: 15 }) },
+  { method: 'GET', url: '/buildings/:buildingId/assembly-requests', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/assembly-requests', perm: 'assembly.write', body: (i) => ({ requesterPersonIds: [i.personId], subject: 'Matrix' }) },
+  { method: 'GET', url: '/buildings/:buildingId/agenda-requests', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/agenda-requests', perm: 'assembly.write', body: (i) => ({ meetingId: i.meetingId, personId: i.personId, title: 'Matrix' }) },
+  { method: 'GET', url: '/buildings/:buildingId/meetings', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings', perm: 'assembly.write', body: () => ({ kind: 'ordinary', meetingDate: '2041-01-01', startTime: '18:00', place: 'Matrix' }) },
+  { method: 'GET', url: '/buildings/:buildingId/meetings/:meetingId', perm: 'assembly.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/meetings/:meetingId', perm: 'assembly.write', body: () => ({ place: 'Matrix 2' }) },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items', perm: 'assembly.write', body: () => ({ title: 'Matrix' }) },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/convocations', perm: 'assembly.write' },
+  { method: 'GET', url: '/buildings/:buildingId/meetings/:meetingId/convocations/:personId/pdf', perm: 'assembly.read' },
+  { method: 'GET', url: '/buildings/:buildingId/meetings/:meetingId/proxies', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/proxies', perm: 'assembly.write', body: (i) => ({ principalPersonId: i.personId, holderPersonId: i.personId }) },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/proxies/:proxyId/revoke', perm: 'assembly.write' },
+  { method: 'GET', url: '/buildings/:buildingId/meetings/:meetingId/attendance', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/attendance', perm: 'assembly.write', body: (i) => ({ personId: i.personId, mode: 'present' }) },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/open', perm: 'assembly.write' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items/:itemId/votes', perm: 'assembly.write', body: (i) => ({ personId: i.personId, choice: 'for' }) },
+  { method: 'GET', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items/:itemId/result', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items/:itemId/open-vote', perm: 'assembly.write' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items/:itemId/close-vote', perm: 'assembly.write' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/close', perm: 'assembly.write' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
@@ -162,7 +186,9 @@ async function fingerprintOfB(): Promise<string> {
     'journal_entries', 'journal_lines', 'suppliers', 'distribution_keys', 'distribution_key_lots', 'expense_settings', 'expenses',
     'expense_lines', 'charge_allocations', 'budgets', 'calls', 'owner_calls', 'owner_call_lots', 'structured_communication_counters',
     'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines', 'archived_documents', 'deliveries',
-    'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts'];
+    'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts',
+    'assembly_settings', 'assembly_requests', 'meetings', 'agenda_items', 'agenda_requests', 'convocations', 'proxies', 'meeting_voters',
+    'attendance', 'votes'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

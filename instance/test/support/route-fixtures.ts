@@ -13,6 +13,7 @@ export interface RouteIds {
   entryId: string; fiscalYearId: string; supplierId: string; keyId: string; expenseId: string;
   budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
   notificationId: string; webhookId: string;
+  meetingId: string; itemId: string; proxyId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -52,7 +53,9 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
   const [notification] = await deps.sql<{ id: string }[]>`select id from notifications where organization_id = ${orgId}
     and user_id = ${admin.userId} order by created_at desc limit 1`;
   const webhook = (await call('POST', '/webhooks', { url: 'https://example.test/hook', eventTypes: ['fixture.created'] })).json();
+  const assembly = await assemblyIdsOf(deps, h!.buildingId, call);
   const ids = {
+    ...assembly,
     org: orgId, ...h!, tokenId: token.id, grantId: g!.id, entryId: entry.id, fiscalYearId: entry.fiscalYearId,
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
@@ -60,4 +63,28 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
   return ids;
+}
+
+/**
+ * An open meeting of the building, its first resolution open for votes, and a proxy: every
+ * person without a postal address gets one first, so that everyone can be convened by post.
+ */
+async function assemblyIdsOf(deps: Deps, buildingId: string,
+  call: (method: 'POST' | 'PATCH', url: string, payload: object) => Promise<{ json(): any }>) {
+  const noAddress = await deps.sql<{ id: string }[]>`select id from persons where organization_id = (select organization_id from buildings where id = ${buildingId})
+    and street is null`;
+  for (const p of noAddress) await call('PATCH', `/persons/${p.id}`, { address: { street: 'Rue du Matrix 1', postalCode: '1000', city: 'Bruxelles' } });
+  const b = `/buildings/${buildingId}`;
+  const meetingDate = new Date(Date.parse(`${deps.clock.today()}T00:00:00Z`) + 20 * 86_400_000).toISOString().slice(0, 10);
+  const meeting = (await call('POST', `${b}/meetings`, { kind: 'ordinary', meetingDate, startTime: '18:00', place: 'Matrix hall' })).json();
+  const withItem = (await call('POST', `${b}/meetings/${meeting.id}/agenda-items`, { title: 'Matrix budget', decisionType: 'accounts_budget' })).json();
+  const sent = (await call('POST', `${b}/meetings/${meeting.id}/convocations`, {})).json();
+  const [first, second, ...others] = (sent.recipients as Array<{ personId: string }>).map((r) => r.personId);
+  const proxy = (await call('POST', `${b}/meetings/${meeting.id}/proxies`, { principalPersonId: second, holderPersonId: first })).json();
+  await call('POST', `${b}/meetings/${meeting.id}/attendance`, { personId: first!, mode: 'present' });
+  for (const p of others) await call('POST', `${b}/meetings/${meeting.id}/attendance`, { personId: p, mode: 'present' });
+  await call('POST', `${b}/meetings/${meeting.id}/open`, {});
+  const itemId = withItem.agenda?.[0]?.id;
+  await call('POST', `${b}/meetings/${meeting.id}/agenda-items/${itemId}/open-vote`, {});
+  return { meetingId: meeting.id, itemId, proxyId: proxy.id };
 }

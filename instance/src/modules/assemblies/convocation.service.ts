@@ -52,13 +52,19 @@ export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, bui
     const voters = votersFromRegister(await registerLots(tx, org, buildingId, today));
     if (voters.length === 0) throw new AppError('meeting.no_recipients', 'No one holds a vote in this building today', {});
     const persons = new Map((await personsByIds(tx, org, voters.map((v) => v.personId))).map((p) => [p.id, p]));
+    const contacts = new Map(await Promise.all(voters.map(async (v) => [v.personId, await findRecipient(tx, org, v.personId)] as const)));
+    const unreachable = voters.filter((v) => { const c = contacts.get(v.personId); return !c || (chooseChannel(c, today) === 'post' && !c.address); });
+    if (unreachable.length > 0) {
+      throw new AppError('meeting.recipients_unreachable',
+        `${unreachable.length} owner(s) can be convened neither by e-mail (no written acceptance) nor by post (no address): ${unreachable.map((v) => v.personName).join(', ')}`,
+        { personIds: unreachable.map((v) => v.personId) });
+    }
     const recipients: ConvocationResult['recipients'] = [];
     for (const v of voters) {
       const person = persons.get(v.personId)!;
       const pdf = Buffer.from(await convocationPdf(tx, org, b, m, person));
       const attachments: Attachment[] = [{ filename: `convocation-${m.meetingDate}.pdf`, contentType: 'application/pdf', content: pdf }];
-      const contact = await findRecipient(tx, org, v.personId);
-      if (contact && chooseChannel(contact, today) === 'email') {
+      if (chooseChannel(contacts.get(v.personId)!, today) === 'email') {
         const ics = invitationIcs({ uid: `${m.id}-${v.personId}@koprogo`, title: `${wordsOf(person.language).kind[m.kind]} – ${b.name}`,
           date: m.meetingDate, time: m.startTime, place: m.place, remoteLink: m.remoteLink,
           description: agenda.map((i) => `${i.position}. ${i.title}`).join('\n') });

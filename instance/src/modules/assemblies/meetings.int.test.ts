@@ -37,7 +37,7 @@ describe('meetings, agenda and convocation', () => {
     expect(sent.days).toBe(15);
     expect(sent.warnings).toHaveLength(1); // calendar days only: the clear-days reading needs one more
     expect(sent.recipients).toHaveLength(5);
-    const byId = new Map(sent.recipients.map((r: any) => [r.personId, r]));
+    const byId = new Map<string, any>(sent.recipients.map((r: any) => [r.personId, r]));
     expect(byId.get(w.owners[0]!.id)).toMatchObject({ channel: 'email', language: 'fr' });
     expect(byId.get(w.owners[1]!.id)).toMatchObject({ channel: 'post', language: 'nl' });
     const [ics] = await t.deps.sql`select a.filename, a.content from delivery_attachments x join archived_documents a on a.id = x.document_id
@@ -48,12 +48,12 @@ describe('meetings, agenda and convocation', () => {
     expect(postIcs).toHaveLength(0);
     const pdfNl = await w.api.get(`${b}/meetings/${m.id}/convocations/${w.owners[1]!.id}/pdf`);
     expect(pdfNl.statusCode).toBe(200);
-    const text = pdfText(pdfNl.rawPayload);
+    const text = pdfText((pdfNl as unknown as { rawPayload: Buffer }).rawPayload);
     expect(text).toContain('Oproeping');
     expect(text).toContain('Ravalement de façade (meerderheid van 2/3)');
     expect(text).toContain('Volmacht');
     expect(text).toContain('https://meet.example.org/ag');
-    expect(pdfText((await w.api.get(`${b}/meetings/${m.id}/convocations/${w.owners[2]!.id}/pdf`)).rawPayload)).toContain('Einberufung');
+    expect(pdfText(((await w.api.get(`${b}/meetings/${m.id}/convocations/${w.owners[2]!.id}/pdf`)) as unknown as { rawPayload: Buffer }).rawPayload)).toContain('Einberufung');
     const again = await w.api.post(`${b}/meetings/${m.id}/convocations`);
     expect(again.statusCode).toBe(409);
     const frozen = await w.api.post(`${b}/meetings/${m.id}/agenda-items`, { title: 'Point ajouté' });

@@ -138,7 +138,7 @@ describe('voting', () => {
     w.owners.forEach((_, i) => { expected[choiceOf(i) as keyof typeof expected] += 5; });
     expect(closed.result).toMatchObject({ ballots: 200, for: { numerator: String(expected.for) }, against: { numerator: String(expected.against) },
       abstention: { numerator: String(expected.abstention) } });
-    const [{ n }] = await t.deps.sql`select count(*)::int as n from votes where agenda_item_id = ${item}`;
-    expect(n).toBe(200);
+    const [row] = await t.deps.sql<{ n: number }[]>`select count(*)::int as n from votes where agenda_item_id = ${item}`;
+    expect(row!.n).toBe(200);
   });
 });
