@@ -165,6 +165,7 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items/:itemId/open-vote', perm: 'assembly.write' },
   { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items/:itemId/close-vote', perm: 'assembly.write' },
   { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/close', perm: 'assembly.write' },
+  { method: 'GET', url: '/meetings/:meetingId/live', perm: 'assembly.read' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',

@@ -138,3 +138,10 @@ export async function setItemVote(db: Db, org: string, itemId: string, status: '
       where organization_id = ${org} and id = ${itemId}`;
   }
 }
+
+/** Whose votes a voter token carries at a meeting (the holder), or null. */
+export async function holderFromToken(db: Db, org: string, meetingId: string, tokenHash: string): Promise<string | null> {
+  const [r] = await db<{ holder: string }[]>`select holder_person_id as holder from attendance
+    where organization_id = ${org} and meeting_id = ${meetingId} and voter_token_hash = ${tokenHash}`;
+  return r?.holder ?? null;
+}

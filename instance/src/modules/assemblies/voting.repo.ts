@@ -107,13 +107,6 @@ export async function insertAttendance(db: Db, org: string, meetingId: string, a
   return rows.length === 1;
 }
 
-/** Whose votes a voter token carries: the holder, in one meeting of one organization. */
-export async function holderOfToken(db: Db, org: string, meetingId: string, tokenHash: string): Promise<string | null> {
-  const [r] = await db<{ holder: string }[]>`select holder_person_id as holder from attendance
-    where organization_id = ${org} and meeting_id = ${meetingId} and voter_token_hash = ${tokenHash}`;
-  return r?.holder ?? null;
-}
-
 // ── Ballots ───────────────────────────────────────────────────────────────────
 /**
  * One ballot per owner and resolution: a new vote replaces the previous one (upsert on the primary
