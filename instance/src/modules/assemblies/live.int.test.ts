@@ -72,7 +72,7 @@ describe('live voting over WebSocket', () => {
     voterB.ws.close();
     await voterB.closed;
     const again = await connect(m.id, { type: 'voter', voterToken: tokens.Bert });
-    expect(again.of('ready')[0].openItems).toEqual([{ itemId: item, title: 'Approbation des comptes' }]);
+    expect(again.of('ready')[0]!.openItems).toEqual([{ itemId: item, title: 'Approbation des comptes' }]);
     again.ws.send(JSON.stringify({ type: 'vote', itemId: item, choice: 'for', clientVoteId: 'b-2' }));
     again.ws.send(JSON.stringify({ type: 'vote', itemId: item, choice: 'for', clientVoteId: 'b-2' }));
     await eventually(() => again.of('vote.ack').length === 2);
