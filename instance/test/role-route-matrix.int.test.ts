@@ -166,6 +166,17 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/agenda-items/:itemId/close-vote', perm: 'assembly.write' },
   { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/close', perm: 'assembly.write' },
   { method: 'GET', url: '/meetings/:meetingId/live', perm: 'assembly.read' },
+  { method: 'GET', url: '/buildings/:buildingId/meetings/:meetingId/minutes', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/minutes/signatures', perm: 'assembly.write',
+    body: () => ({ signatures: [{ name: 'Matrix', role: 'president' }] }) },
+  { method: 'GET', url: '/buildings/:buildingId/meetings/:meetingId/minutes/pdf', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/meetings/:meetingId/minutes/send', perm: 'assembly.write' },
+  { method: 'GET', url: '/buildings/:buildingId/decisions', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/written-procedures', perm: 'assembly.write',
+    body: () => ({ title: 'Matrix', resolution: 'Matrix', decisionType: 'other' }) },
+  { method: 'GET', url: '/buildings/:buildingId/written-procedures/:procedureId', perm: 'assembly.read' },
+  { method: 'POST', url: '/buildings/:buildingId/written-procedures/:procedureId/answers', perm: 'assembly.write', body: (i) => ({ personId: i.personId, agrees: true }) },
+  { method: 'POST', url: '/buildings/:buildingId/written-procedures/:procedureId/close', perm: 'assembly.write' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
@@ -189,7 +200,7 @@ async function fingerprintOfB(): Promise<string> {
     'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines', 'archived_documents', 'deliveries',
     'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts',
     'assembly_settings', 'assembly_requests', 'meetings', 'agenda_items', 'agenda_requests', 'convocations', 'proxies', 'meeting_voters',
-    'attendance', 'votes'];
+    'attendance', 'votes', 'minutes', 'written_procedures', 'written_answers'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

@@ -13,7 +13,7 @@ export interface RouteIds {
   entryId: string; fiscalYearId: string; supplierId: string; keyId: string; expenseId: string;
   budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
   notificationId: string; webhookId: string;
-  meetingId: string; itemId: string; proxyId: string;
+  meetingId: string; itemId: string; proxyId: string; procedureId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -86,5 +86,6 @@ async function assemblyIdsOf(deps: Deps, buildingId: string,
   await call('POST', `${b}/meetings/${meeting.id}/open`, {});
   const itemId = withItem.agenda?.[0]?.id;
   await call('POST', `${b}/meetings/${meeting.id}/agenda-items/${itemId}/open-vote`, {});
-  return { meetingId: meeting.id, itemId, proxyId: proxy.id };
+  const procedure = (await call('POST', `${b}/written-procedures`, { title: 'Matrix', resolution: 'Matrix', decisionType: 'other' })).json();
+  return { meetingId: meeting.id, itemId, proxyId: proxy.id, procedureId: procedure.id };
 }

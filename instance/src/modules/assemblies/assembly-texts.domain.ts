@@ -95,3 +95,42 @@ export function convocationText(d: ConvocationData): DocText {
     ],
   };
 }
+
+export interface MinutesData {
+  language: DocLanguage; buildingName: string; kind: MeetingKind; meetingDate: string; startTime: string; place: string;
+  attendance: { name: string; mode: 'present' | 'remote' | 'represented'; holderName: string; votes: string }[];
+  quorum: { reached: boolean; ownersPresent: number; ownersTotal: number; sharesPresent: string; sharesTotal: string } | null;
+  items: { position: number; title: string; draftResolution: string | null; majority: Majority | null;
+    result: { for: string; against: string; abstention: string; cast: string; adopted: boolean; againstNames: string[]; abstainedNames: string[] } | null }[];
+  signatures: { name: string; role: string }[];
+}
+
+/** The minutes (PV): attendance, quorum, each resolution with the majority required and obtained, and who voted against or abstained (3.87 §10, §12). */
+export function minutesText(d: MinutesData): DocText {
+  const w = W[d.language];
+  const modeOf = (a: MinutesData['attendance'][number]) =>
+    a.mode === 'represented' ? `${w.represented} ${w.by} ${a.holderName}` : a.mode === 'remote' ? w.remoteMode : w.present;
+  const items = d.items.map((i): DocBlock => ({
+    heading: `${i.position}. ${i.title}`,
+    lines: [
+      ...(i.draftResolution ? [`${w.resolution}: ${i.draftResolution}`] : []),
+      ...(i.majority ? [`${w.required}: ${w.majority[i.majority]}`] : []),
+      ...(i.result ? [
+        `${w.obtained}: ${w.voteFor} ${i.result.for} – ${w.voteAgainst} ${i.result.against} – ${w.abstention} ${i.result.abstention} (${w.votesCast}: ${i.result.cast})`,
+        i.result.adopted ? w.adopted : w.rejected,
+        `${w.againstNames}: ${i.result.againstNames.join(', ') || w.none}`,
+        `${w.abstainedNames}: ${i.result.abstainedNames.join(', ') || w.none}`,
+      ] : []),
+    ],
+  }));
+  return {
+    title: `${w.minutes} – ${w.kind[d.kind]}`,
+    blocks: [
+      { lines: [`${w.association} ${d.buildingName}`, `${w.date}: ${d.meetingDate}`, `${w.time}: ${d.startTime}`, `${w.place}: ${d.place}`] },
+      { heading: w.attendance, lines: d.attendance.map((a) => `${a.name} – ${modeOf(a)} – ${a.votes}`) },
+      ...(d.quorum ? [{ heading: w.quorum, lines: [`${d.quorum.reached ? w.reached : w.notReached}: ${d.quorum.ownersPresent}/${d.quorum.ownersTotal}, ${d.quorum.sharesPresent}/${d.quorum.sharesTotal}`] }] : []),
+      ...items,
+      { heading: w.signatures, lines: d.signatures.length ? d.signatures.map((s) => `${s.name} (${s.role})`) : [w.none] },
+    ],
+  };
+}
