@@ -8,11 +8,10 @@ import { isUuid } from '../../platform/ids.ts';
 import { hasPermission } from '../access/access.domain.ts';
 import { requirePermission } from '../access/access.guard.ts';
 import { authenticateOrgRequest, jwtMember } from '../access/access.plugin.ts';
-import type { ActorCtx } from '../buildings/use-case.ts';
+import { BallotQueue } from './ballot-queue.ts';
 import { MeetingHub } from './live.hub.ts';
 import * as repo from './meetings.repo.ts';
 import { hashToken } from './session.service.ts';
-import * as voting from './voting.service.ts';
 
 /** The client must authenticate within this delay after the upgrade (like the event socket). */
 export const LIVE_AUTH_TIMEOUT_MS = 5000;
@@ -44,7 +43,7 @@ async function authenticate(deps: Deps, orgId: string, meeting: repo.MeetingRow,
   }
 }
 
-function onSocket(deps: Deps, hub: MeetingHub) {
+function onSocket(deps: Deps, hub: MeetingHub, ballots: BallotQueue) {
   return (socket: WebSocket, req: FastifyRequest): void => {
     const { orgId = '', meetingId = '' } = req.params as { orgId?: string; meetingId?: string };
     let who: Who | null = null;
@@ -56,7 +55,6 @@ function onSocket(deps: Deps, hub: MeetingHub) {
     const close = (code: number, reason: string) => { clearTimeout(timer); if (!closed) socket.close(code, reason); };
     const timer = setTimeout(() => close(CLOSE_UNAUTHENTICATED, 'authentication timeout'), LIVE_AUTH_TIMEOUT_MS);
     socket.on('close', () => { closed = true; clearTimeout(timer); unsubscribe?.(); });
-    const ctx: ActorCtx = { organizationId: orgId, actorUserId: null, requestId: req.id };
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       const text = isBinary || !Buffer.isBuffer(data) ? '' : data.toString('utf8');
       if (waiting) {
@@ -95,7 +93,7 @@ function onSocket(deps: Deps, hub: MeetingHub) {
         if (!parsed.success || parsed.data.type !== 'vote') throw new AppError('live.invalid_message', 'Expected {"type":"vote","itemId","choice","clientVoteId"}');
         const v = parsed.data;
         clientVoteId = v.clientVoteId;
-        const ack = await voting.castVote(deps, ctx, meetingRef!, v.itemId, { personId: v.personId ?? holderId, choice: v.choice, clientVoteId }, 'live', holderId);
+        const ack = await ballots.cast(orgId, meetingRef!.id, v.itemId, { personId: v.personId ?? holderId, choice: v.choice, clientVoteId }, holderId);
         send({ type: 'vote.ack', itemId: ack.itemId, personId: ack.personId, choice: ack.choice, clientVoteId: v.clientVoteId, replaced: ack.replaced });
       } catch (e) {
         const err = e instanceof AppError ? e : e instanceof SyntaxError ? new AppError('live.invalid_message', 'Not JSON') : null;
@@ -112,6 +110,7 @@ function onSocket(deps: Deps, hub: MeetingHub) {
 /** GET /api/v1/orgs/:orgId/meetings/:meetingId/live, upgraded to a WebSocket; registered at the top level next to /events. */
 export async function liveMeetingRoutes(app: App, deps: Deps): Promise<void> {
   const hub = new MeetingHub(deps.sql, deps.logger);
+  const ballots = new BallotQueue(deps.sql, deps.clock);
   app.addHook('onClose', async () => { await hub.close(); });
   const httpAuth = authenticateOrgRequest(deps);
   app.route({
@@ -136,6 +135,6 @@ export async function liveMeetingRoutes(app: App, deps: Deps): Promise<void> {
         error: { code: 'live.upgrade_required', message: 'This route only speaks WebSocket: send an upgrade request', requestId: req.id },
       });
     },
-    wsHandler: onSocket(deps, hub),
+    wsHandler: onSocket(deps, hub, ballots),
   });
 }

@@ -108,26 +108,98 @@ export async function insertAttendance(db: Db, org: string, meetingId: string, a
 }
 
 // ── Ballots ───────────────────────────────────────────────────────────────────
+export interface BallotOutcome {
+  status: 'pending' | 'open' | 'closed' | null; holder: string | null; excluded: string[] | null;
+  replaced: boolean; choice: Choice | null;
+}
+
 /**
- * One ballot per owner and resolution: a new vote replaces the previous one (upsert on the primary
- * key), so it is never counted twice. Resending the same client vote id changes nothing.
+ * One ballot, in ONE statement (one round trip, its own transaction): lock the resolution FOR SHARE
+ * (a close, FOR UPDATE, waits for the ballots in flight), check it is open, that the owner is signed
+ * in (and, when `asHolder` is given, that this holder carries their votes) and not excluded, then
+ * upsert on (resolution, owner) — a new vote replaces the previous one, never counted twice; the same
+ * client vote id again changes nothing — and notify the chair's view. The caller reads why a ballot
+ * was refused from the returned state.
  */
-export async function upsertVote(db: Db, org: string, v: { itemId: string; personId: string; choice: Choice; clientVoteId: string | null;
-  via: 'chair' | 'live' }, at: Date): Promise<{ replaced: boolean; choice: Choice }> {
-  const [r] = await db<{ replaced: boolean; choice: Choice }[]>`
-    with prev as (select choice, client_vote_id from votes where agenda_item_id = ${v.itemId} and person_id = ${v.personId})
-    insert into votes (organization_id, agenda_item_id, person_id, choice, client_vote_id, cast_via, cast_at)
-    values (${org}, ${v.itemId}, ${v.personId}, ${v.choice}, ${v.clientVoteId}, ${v.via}, ${at})
-    on conflict (agenda_item_id, person_id) do update set choice = excluded.choice, client_vote_id = excluded.client_vote_id,
-      cast_via = excluded.cast_via, cast_at = excluded.cast_at
-      where excluded.client_vote_id is null or votes.client_vote_id is distinct from excluded.client_vote_id
-    returning (select count(*) > 0 from prev) as replaced, choice`;
-  if (r) return r;
-  // The same client vote id again: an idempotent resend, answered with the stored ballot.
-  const [same] = await db<{ choice: Choice }[]>`select choice from votes where organization_id = ${org} and agenda_item_id = ${v.itemId} and person_id = ${v.personId}`;
-  return { replaced: false, choice: same!.choice };
+export async function castBallot(db: Db, org: string, meetingId: string, v: { itemId: string; personId: string; choice: Choice;
+  clientVoteId: string | null; via: 'chair' | 'live'; asHolder: string | null }, at: Date, channel: string): Promise<BallotOutcome> {
+  const [r] = await db<{ status: BallotOutcome['status']; holder: string | null; excluded: string[] | null; replaced: boolean;
+    newChoice: Choice | null; prevChoice: Choice | null }[]>`
+    with item as (
+      select id, vote_status, excluded_person_ids from agenda_items
+      where organization_id = ${org} and meeting_id = ${meetingId} and id = ${v.itemId} for share
+    ), att as (
+      select holder_person_id as holder from attendance where organization_id = ${org} and meeting_id = ${meetingId} and person_id = ${v.personId}
+    ), prev as (
+      select choice, client_vote_id from votes where agenda_item_id = ${v.itemId} and person_id = ${v.personId}
+    ), ok as (
+      select 1 from item, att where item.vote_status = 'open' and (${v.asHolder}::uuid is null or att.holder = ${v.asHolder}::uuid)
+        and not (${v.personId}::uuid = any(item.excluded_person_ids) or att.holder = any(item.excluded_person_ids))
+    ), ins as (
+      insert into votes (organization_id, agenda_item_id, person_id, choice, client_vote_id, cast_via, cast_at)
+      select ${org}, ${v.itemId}, ${v.personId}, ${v.choice}, ${v.clientVoteId}, ${v.via}, ${at} from ok
+      on conflict (agenda_item_id, person_id) do update set choice = excluded.choice, client_vote_id = excluded.client_vote_id,
+        cast_via = excluded.cast_via, cast_at = excluded.cast_at
+        where excluded.client_vote_id is null or votes.client_vote_id is distinct from excluded.client_vote_id
+      returning choice
+    ), note as (
+      select pg_notify(${channel}, json_build_object('organizationId', ${org}::text, 'meetingId', ${meetingId}::text,
+        'message', json_build_object('type', 'vote.recorded', 'itemId', ${v.itemId}::text, 'personId', ${v.personId}::text, 'choice', ins.choice))::text)
+      from ins
+    )
+    select (select vote_status from item) as status, (select holder from att) as holder, (select excluded_person_ids::text[] from item) as excluded,
+      exists (select 1 from prev) as replaced, (select choice from ins) as "newChoice", (select choice from prev) as "prevChoice",
+      (select count(*) from note) as notified`;
+  return { status: r!.status, holder: r!.holder, excluded: r!.excluded, replaced: r!.replaced && r!.newChoice !== null, choice: r!.newChoice ?? r!.prevChoice };
 }
 
 export async function ballotsOf(db: Db, org: string, itemId: string): Promise<{ ownerId: string; choice: Choice }[]> {
   return db<{ ownerId: string; choice: Choice }[]>`select person_id as "ownerId", choice from votes where organization_id = ${org} and agenda_item_id = ${itemId}`;
+}
+
+export interface BatchBallot { itemId: string; personId: string; choice: Choice; clientVoteId: string | null; asHolder: string | null }
+
+/**
+ * Many ballots of one meeting in ONE statement (the live socket's group commit): the same checks
+ * and upsert as `castBallot`, row by row, and one notification per recorded ballot. The caller
+ * never puts the same (resolution, owner) twice in a batch. Outcomes come back in input order.
+ */
+export async function castBallots(db: Db, org: string, meetingId: string, ballots: readonly BatchBallot[], via: 'chair' | 'live', at: Date,
+  channel: string): Promise<BallotOutcome[]> {
+  const rows = await db<{ ord: number; status: BallotOutcome['status']; holder: string | null; excluded: string[] | null; hadPrev: boolean;
+    newChoice: Choice | null; prevChoice: Choice | null }[]>`
+    with input as (
+      select * from unnest(${ballots.map((b) => b.itemId)}::uuid[], ${ballots.map((b) => b.personId)}::uuid[], ${ballots.map((b) => b.choice)}::text[],
+        ${ballots.map((b) => b.clientVoteId) as string[]}::text[], ${ballots.map((b) => b.asHolder) as string[]}::uuid[])
+        with ordinality as t(item_id, person_id, choice, client_vote_id, as_holder, ord)
+    ), item as (
+      select id, vote_status, excluded_person_ids from agenda_items
+      where organization_id = ${org} and meeting_id = ${meetingId} and id in (select item_id from input) for share
+    ), checked as (
+      select i.*, it.vote_status as status, a.holder_person_id as holder, it.excluded_person_ids as excluded, p.choice as prev_choice,
+        p.person_id is not null as had_prev,
+        coalesce(it.vote_status = 'open' and a.holder_person_id is not null and (i.as_holder is null or a.holder_person_id = i.as_holder)
+          and not (i.person_id = any(it.excluded_person_ids) or a.holder_person_id = any(it.excluded_person_ids)), false) as ok
+      from input i
+      left join item it on it.id = i.item_id
+      left join attendance a on a.organization_id = ${org} and a.meeting_id = ${meetingId} and a.person_id = i.person_id
+      left join votes p on p.agenda_item_id = i.item_id and p.person_id = i.person_id
+    ), ins as (
+      insert into votes (organization_id, agenda_item_id, person_id, choice, client_vote_id, cast_via, cast_at)
+      select ${org}, item_id, person_id, choice, client_vote_id, ${via}, ${at} from checked where ok
+      on conflict (agenda_item_id, person_id) do update set choice = excluded.choice, client_vote_id = excluded.client_vote_id,
+        cast_via = excluded.cast_via, cast_at = excluded.cast_at
+        where excluded.client_vote_id is null or votes.client_vote_id is distinct from excluded.client_vote_id
+      returning agenda_item_id, person_id, choice
+    ), note as (
+      select pg_notify(${channel}, json_build_object('organizationId', ${org}::text, 'meetingId', ${meetingId}::text,
+        'message', json_build_object('type', 'vote.recorded', 'itemId', agenda_item_id::text, 'personId', person_id::text, 'choice', choice))::text)
+      from ins
+    )
+    select c.ord::int as ord, c.status, c.holder, c.excluded::text[] as excluded, c.had_prev as "hadPrev", ins.choice as "newChoice",
+      c.prev_choice as "prevChoice", (select count(*) from note) as notified
+    from checked c left join ins on ins.agenda_item_id = c.item_id and ins.person_id = c.person_id
+    order by c.ord`;
+  return rows.map((r) => ({ status: r.status, holder: r.holder, excluded: r.excluded, replaced: r.hadPrev && r.newChoice !== null,
+    choice: r.newChoice ?? r.prevChoice }));
 }

@@ -2,7 +2,7 @@ import type { TallyDto } from '@koprogo/protocols';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { audit, inTx, type ActorCtx, type RegisterDeps } from '../buildings/use-case.ts';
-import { publishLive } from './live.hub.ts';
+import { ASSEMBLY_CHANNEL, publishLive } from './live.hub.ts';
 import { tally, type Choice, type Participant } from './majority.domain.ts';
 import { assertStatus } from './meetings.domain.ts';
 import * as repo from './meetings.repo.ts';
@@ -78,28 +78,28 @@ export interface VoteInput { personId: string; choice: Choice; clientVoteId?: st
 export interface VoteAck { itemId: string; personId: string; choice: Choice; clientVoteId: string | null; replaced: boolean }
 
 /**
- * Records one ballot. `asHolder` (live voting) is the person a voter token speaks for: they may vote
- * for themselves and for the owners whose proxy they hold. The chair (API) may record any attendee's ballot.
+ * Records one ballot (one statement: see `castBallot`). `asHolder` (live voting) is the person a
+ * voter token speaks for: they may vote for themselves and for the owners whose proxy they hold.
+ * The chair (API) may record any attendee's ballot.
  */
 export async function castVote(deps: RegisterDeps, ctx: ActorCtx, meeting: { id: string; buildingId: string }, itemId: string, input: VoteInput,
   via: 'chair' | 'live', asHolder: string | null = null): Promise<VoteAck> {
-  return inTx(deps, async (tx) => {
-    const org = ctx.organizationId;
-    const item = await itemOf(tx, ctx, meeting.id, itemId, 'share');
-    if (item.voteStatus === 'closed') throw new AppError('resolution.closed', 'This vote is closed: the ballot was not recorded', { id: item.id });
-    if (item.voteStatus !== 'open') throw new AppError('resolution.not_open', 'This vote is not open yet', { id: item.id });
-    const [att] = await tx<{ holder: string }[]>`select holder_person_id as holder from attendance
-      where organization_id = ${org} and meeting_id = ${meeting.id} and person_id = ${input.personId}`;
-    if (!att) throw new AppError('vote.not_attending', 'This owner is neither present nor represented', { field: 'personId' });
-    if (asHolder !== null && att.holder !== asHolder) throw new AppError('vote.not_your_ballot', 'You may vote only for yourself and the owners whose proxy you hold', { field: 'personId' });
-    if (item.excludedPersonIds.includes(input.personId) || item.excludedPersonIds.includes(att.holder)) {
-      throw new AppError('vote.conflict_of_interest', 'This person takes no part in the vote on their own mission, personally or by proxy (C. civ. art. 3.87 §9)', { field: 'personId' });
-    }
-    const r = await voting.upsertVote(tx, org, { itemId: item.id, personId: input.personId, choice: input.choice, clientVoteId: input.clientVoteId ?? null, via },
-      deps.clock.now());
-    await publishLive(tx, { organizationId: org, meetingId: meeting.id, message: { type: 'vote.recorded', itemId: item.id, personId: input.personId, choice: r.choice } });
-    return { itemId: item.id, personId: input.personId, choice: r.choice, clientVoteId: input.clientVoteId ?? null, replaced: r.replaced };
-  });
+  const r = await voting.castBallot(deps.sql, ctx.organizationId, meeting.id, { itemId, personId: input.personId, choice: input.choice,
+    clientVoteId: input.clientVoteId ?? null, via, asHolder }, deps.clock.now(), ASSEMBLY_CHANNEL);
+  return ackOrRefusal(r, itemId, input, asHolder);
+}
+
+/** The acknowledgement of a recorded ballot, or the AppError that says why it was refused. */
+export function ackOrRefusal(r: voting.BallotOutcome, itemId: string, input: VoteInput, asHolder: string | null): VoteAck {
+  if (r.status === null) throw notFound('agenda_item', itemId);
+  if (r.status === 'closed') throw new AppError('resolution.closed', 'This vote is closed: the ballot was not recorded', { id: itemId });
+  if (r.status !== 'open') throw new AppError('resolution.not_open', 'This vote is not open yet', { id: itemId });
+  if (r.holder === null) throw new AppError('vote.not_attending', 'This owner is neither present nor represented', { field: 'personId' });
+  if (asHolder !== null && r.holder !== asHolder) throw new AppError('vote.not_your_ballot', 'You may vote only for yourself and the owners whose proxy you hold', { field: 'personId' });
+  if (r.excluded!.includes(input.personId) || r.excluded!.includes(r.holder)) {
+    throw new AppError('vote.conflict_of_interest', 'This person takes no part in the vote on their own mission, personally or by proxy (C. civ. art. 3.87 §9)', { field: 'personId' });
+  }
+  return { itemId, personId: input.personId, choice: r.choice!, clientVoteId: input.clientVoteId ?? null, replaced: r.replaced };
 }
 
 export async function castVoteAsChair(deps: RegisterDeps, ctx: ActorCtx, buildingId: string, meetingId: string, itemId: string, input: VoteInput) {
