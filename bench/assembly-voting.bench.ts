@@ -151,7 +151,8 @@ export const run: BenchModule['run'] = async (ctx) => {
     metrics,
     notes: [
       'Voters and chair are Node WebSocket clients in the same process as the instance (loopback), so the 2 cores are shared by both sides.',
-      'Each vote is one transaction: the resolution row FOR SHARE (a close waits for votes in flight), the attendance check, the upsert on (resolution, owner), and a pg_notify to the chair; the acknowledgement is sent after commit.',
+      'Live ballots are group-committed (ballot-queue.ts): while one batch is written, arriving ballots wait and go together in ONE statement (resolution row FOR SHARE so a close waits for them, attendance and conflict checks, upsert on (resolution, owner), one pg_notify per ballot for the chair); acknowledgements are sent after commit. With 1,000 ballots at once this makes about three statements.',
+      'For comparison, one transaction per ballot (six round trips each) measured P99 2.3 s on the same machine and load (2026-11-25); a single statement per ballot without batching, 2.6 s at load average 9.4. The remaining time is mostly the batch statements (tens of ms each on the loaded machine) and the 2 cores shared by the 1,001 clients, the server and PostgreSQL.',
       `Max acknowledgement: ${fmt(ack.max)}. Rejected votes: ${rejected.length}.`,
     ],
     failures: [...rejected.slice(0, 10), ...(exact ? [] : ['the final tally is not exact'])],
