@@ -1,6 +1,7 @@
 // 1,000 owners voting at once over the live WebSocket on one resolution: the acknowledgement time
 // each voter sees, the chair's live view, and the time from the last vote to the exact final tally.
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { loadConfig } from '../instance/src/config.ts';
 import { loadInstanceSecrets } from '../instance/src/modules/auth/auth.secrets.ts';
@@ -64,12 +65,6 @@ function open(url: string, auth: object): Promise<Client> {
     c.ws.addEventListener('close', (e) => reject(new Error(`socket closed ${e.code}`)));
   });
 }
-const waitFor = (c: Client, pred: (m: any) => boolean) => new Promise<any>((resolve) => {
-  const found = c.messages.find(pred);
-  if (found) return resolve(found);
-  c.waiters.push((m) => (pred(m) ? (resolve(m), true) : false));
-});
-
 export const run: BenchModule['run'] = async (ctx) => {
   ctx.progress('database, migrations, instance server');
   const db = await openBenchDatabase(ctx.cleanup, 'assembly-voting');
@@ -100,37 +95,39 @@ export const run: BenchModule['run'] = async (ctx) => {
   const chairActor = await createActor(deps, { organizationId: f.orgId, grants: [{ role: 'syndic' }] });
 
   const url = `ws://127.0.0.1:${port}/api/v1/orgs/${f.orgId}/meetings/${m.id}/live`;
-  ctx.progress(`opening ${VOTERS} voter sockets and the chair's`);
+  ctx.progress(`opening ${VOTERS} voter sockets (worker thread) and the chair's`);
   const chair = await open(url, { type: 'auth', token: chairActor.token });
-  const voters: Client[] = [];
-  for (let i = 0; i < VOTERS; i += 100) voters.push(...await Promise.all(tokens.slice(i, i + 100).map((t) => open(url, { type: 'voter', voterToken: t }))));
-  ctx.cleanup.defer('close the sockets', () => { for (const c of [chair, ...voters]) c.ws.close(); });
+  ctx.cleanup.defer('close the chair socket', () => chair.ws.close());
+  const worker = new Worker(new URL('./lib/voters-worker.ts', import.meta.url), {
+    workerData: { url, tokens, choices: tokens.map((_, i) => CHOICES[i % 3]) } });
+  ctx.cleanup.defer('stop the voters worker', async () => { await worker.terminate(); });
+  const messages: any[] = [];
+  const next = (type: string) => new Promise<any>((resolve, reject) => {
+    const found = messages.find((x) => x.type === type);
+    if (found) return resolve(found);
+    const onMessage = (x: any) => { if (x.type === type) { worker.off('message', onMessage); resolve(x); } };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+  worker.on('message', (x) => messages.push(x));
+  await next('ready');
 
   await voting.openVote(deps, actor, f.buildingId, m.id, itemId);
-  await Promise.all(voters.map((c) => waitFor(c, (x) => x.type === 'resolution.opened')));
   ctx.progress(`${VOTERS} votes at once`);
-  const acks: number[] = [];
-  const rejected: string[] = [];
-  const start = performance.now();
-  let lastSent = 0;
-  const pending = voters.map((c, i) => {
-    const clientVoteId = `v-${i}`;
-    const sentAt = performance.now();
-    c.ws.send(JSON.stringify({ type: 'vote', itemId, choice: CHOICES[i % 3], clientVoteId }));
-    lastSent = performance.now();
-    return waitFor(c, (x) => (x.type === 'vote.ack' || x.type === 'vote.rejected') && x.clientVoteId === clientVoteId).then((x) => {
-      if (x.type === 'vote.rejected') rejected.push(`${clientVoteId}: ${x.code}`);
-      else acks.push(performance.now() - sentAt);
-    });
-  });
-  await Promise.all(pending);
-  const allAcked = performance.now();
+  worker.postMessage({ itemId });
+  const done = await next('done');
+  const acks: number[] = done.acks;
+  const rejected: string[] = done.rejected;
+  const lastSent = done.lastSentEpoch - performance.timeOrigin;
+  const start = done.sentAtEpoch - performance.timeOrigin;
+  const allAcked = start + done.allAckedMs;
+  const closing = performance.now();
+  const closed = await voting.closeVote(deps, actor, f.buildingId, m.id, itemId);
+  const tallied = performance.now();
   const chairSawAll = await new Promise<number>((resolve) => {
     const check = () => (chair.messages.filter((x) => x.type === 'vote.recorded').length >= VOTERS ? resolve(performance.now()) : setTimeout(check, 1));
     check();
   });
-  const closed = await voting.closeVote(deps, actor, f.buildingId, m.id, itemId);
-  const tallied = performance.now();
   const result = closed.result as { ballots: number; for: { numerator: string }; against: { numerator: string }; abstention: { numerator: string } };
   const expected = [0, 0, 0];
   f.shares.forEach((s, i) => { expected[i % 3]! += s; });
@@ -143,19 +140,20 @@ export const run: BenchModule['run'] = async (ctx) => {
       target: `P99 < ${TARGET_P99_MS} ms`, pass: ack.p99 < TARGET_P99_MS },
     { label: 'First vote sent → last acknowledgement', value: fmt(allAcked - start) },
     { label: 'Chair\'s live view: first vote sent → all ballots shown', value: fmt(chairSawAll - start) },
-    { label: 'Last vote sent → final tally (close-vote with the exact result)', value: fmt(tallied - lastSent) },
+    { label: 'Last vote sent → final tally (all acknowledged, then close-vote with the exact result)', value: fmt(tallied - lastSent) },
+    { label: 'close-vote alone (lock, exact tally of 1,000 ballots with the cap, store)', value: fmt(tallied - closing) },
     { label: 'Final tally exact (1,000 ballots, sums by choice)', value: exact ? 'yes' : `no: ${JSON.stringify(result)}` },
   ];
   return {
     context: { PostgreSQL: db.version, Fixture: `${VOTERS} owners of 1–10 shares, all present, one open resolution; pool ${config.dbPoolMax} connections` },
     metrics,
     notes: [
-      'Voters and chair are Node WebSocket clients in the same process as the instance (loopback), so the 2 cores are shared by both sides.',
-      'Live ballots are group-committed (ballot-queue.ts): while one batch is written, arriving ballots wait and go together in ONE statement (resolution row FOR SHARE so a close waits for them, attendance and conflict checks, upsert on (resolution, owner), one pg_notify per ballot for the chair); acknowledgements are sent after commit. With 1,000 ballots at once this makes about three statements.',
+      'The 1,000 voters are Node WebSocket clients in a worker thread (bench/lib/voters-worker.ts), the chair in the main thread with the instance; all on loopback, so the 2 cores are shared by clients, server and PostgreSQL. Acknowledgement time = from a voter\'s send to its vote.ack, all 1,000 sent in one loop.',
+      'Live ballots are group-committed (ballot-queue.ts): arriving ballots go together in ONE statement per batch (resolution row FOR SHARE so a close waits for them, attendance and conflict checks, upsert on (resolution, owner), one pg_notify per ballot for the chair), batches of at most 250 with up to 4 in flight on the pool; acknowledgements are sent after commit.',
       'For comparison, one transaction per ballot (six round trips each) measured P99 2.3 s on the same machine and load (2026-11-25); a single statement per ballot without batching, 2.6 s at load average 9.4. The remaining time is mostly the batch statements (tens of ms each on the loaded machine) and the 2 cores shared by the 1,001 clients, the server and PostgreSQL.',
       `Max acknowledgement: ${fmt(ack.max)}. Rejected votes: ${rejected.length}.`,
     ],
     failures: [...rejected.slice(0, 10), ...(exact ? [] : ['the final tally is not exact'])],
-    data: { ack, firstToLastAckMs: allAcked - start, chairMs: chairSawAll - start, tallyMs: tallied - lastSent, result },
+    data: { ack, firstToLastAckMs: allAcked - start, chairMs: chairSawAll - start, tallyMs: tallied - lastSent, closeVoteMs: tallied - closing, result },
   };
 };

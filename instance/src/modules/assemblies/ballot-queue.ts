@@ -5,21 +5,25 @@ import { ackOrRefusal, type VoteAck, type VoteInput } from './voting.service.ts'
 import { castBallots, type BatchBallot } from './voting.repo.ts';
 
 /**
- * Group commit of live ballots: while one batch is being written, new ballots wait, then go
- * together in the next statement (one transaction, one WAL flush for all of them). A voter who
- * sends twice in the same window has the second ballot written in the following batch, so a batch
- * never touches the same (resolution, owner) twice and the later vote wins, as it would one by one.
+ * Group commit of live ballots: arriving ballots are written together, one statement (one
+ * transaction, one WAL flush) per batch, with up to MAX_PARALLEL batches in flight on the pool.
+ * Order per owner is kept: a ballot waits while an earlier ballot of the same owner on the same
+ * resolution is queued before it or still being written, so the later vote always wins, and a
+ * batch never touches the same (resolution, owner) twice.
  */
 
-interface Pending { org: string; meetingId: string; ballot: BatchBallot; input: VoteInput; resolve: (a: VoteAck) => void; reject: (e: unknown) => void }
+interface Pending { org: string; meetingId: string; key: string; ballot: BatchBallot; input: VoteInput;
+  resolve: (a: VoteAck) => void; reject: (e: unknown) => void }
 
-export const MAX_BATCH = 500;
+export const MAX_BATCH = 250;
+export const MAX_PARALLEL = 4;
 
 export class BallotQueue {
   readonly #sql: Db;
   readonly #clock: Clock;
   #queue: Pending[] = [];
-  #running = false;
+  readonly #writing = new Set<string>();
+  #inFlight = 0;
 
   constructor(sql: Db, clock: Clock) {
     this.#sql = sql;
@@ -28,39 +32,37 @@ export class BallotQueue {
 
   cast(org: string, meetingId: string, itemId: string, input: VoteInput, asHolder: string): Promise<VoteAck> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ org, meetingId, input, resolve, reject,
+      this.#queue.push({ org, meetingId, key: `${itemId}/${input.personId}`, input, resolve, reject,
         ballot: { itemId, personId: input.personId, choice: input.choice, clientVoteId: input.clientVoteId ?? null, asHolder } });
-      if (!this.#running) void this.#drain();
+      this.#pump();
     });
   }
 
-  async #drain(): Promise<void> {
-    this.#running = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#take();
-        await this.#write(batch);
-      }
-    } finally {
-      this.#running = false;
+  #pump(): void {
+    while (this.#inFlight < MAX_PARALLEL && this.#queue.length > 0) {
+      const batch = this.#take();
+      if (batch.length === 0) return; // everything queued waits for a ballot being written
+      this.#inFlight++;
+      for (const p of batch) this.#writing.add(p.key);
+      void this.#write(batch).finally(() => {
+        this.#inFlight--;
+        for (const p of batch) this.#writing.delete(p.key);
+        this.#pump();
+      });
     }
   }
 
-  /** The oldest ballots of one meeting, at most one per (resolution, owner), at most MAX_BATCH. */
+  /** The oldest writable ballots of the first meeting in line: one per (resolution, owner), at most MAX_BATCH. */
   #take(): Pending[] {
-    const first = this.#queue[0]!;
-    const seen = new Set<string>();
+    const first = this.#queue.find((p) => !this.#writing.has(p.key));
+    if (!first) return [];
+    const blocked = new Set(this.#writing);
     const batch: Pending[] = [];
     const rest: Pending[] = [];
     for (const p of this.#queue) {
-      const key = `${p.ballot.itemId}/${p.ballot.personId}`;
-      if (batch.length < MAX_BATCH && p.org === first.org && p.meetingId === first.meetingId && !seen.has(key)) {
-        seen.add(key);
-        batch.push(p);
-      } else {
-        seen.add(key); // a later ballot of the same owner must not overtake this one
-        rest.push(p);
-      }
+      if (batch.length < MAX_BATCH && p.org === first.org && p.meetingId === first.meetingId && !blocked.has(p.key)) batch.push(p);
+      else rest.push(p);
+      blocked.add(p.key); // a later ballot of the same owner must not overtake this one
     }
     this.#queue = rest;
     return batch;

@@ -11,7 +11,6 @@ import * as repo from './meetings.repo.ts';
 import { buildingOf, meetingOf } from './meetings.service.ts';
 import { personsByIds, registerLots } from './voting.repo.ts';
 import { votersFromRegister } from './voting-rights.domain.ts';
-import { publishLive } from './live.hub.ts';
 
 /**
  * Sending the convocations of a meeting: the delay is checked on the day of sending against the
@@ -85,7 +84,6 @@ export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, bui
     const at = deps.clock.now();
     await repo.setStatus(tx, org, m.id, 'convened', at, { convenedOn: today });
     await audit(tx, ctx, at, 'meeting.convened', { type: 'meeting', id: m.id }, { recipients: recipients.length, days: timing.days });
-    await publishLive(tx, { organizationId: org, meetingId: m.id, message: { type: 'meeting.convened' } });
     return { meetingId: m.id, sentOn: today, days: timing.days, warnings: timing.warnings, recipients };
   });
 }

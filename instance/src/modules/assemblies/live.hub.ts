@@ -32,6 +32,8 @@ export class MeetingHub {
   readonly #sql: Pool;
   readonly #logger: Logger;
   readonly #byMeeting = new Map<string, Set<Subscriber>>();
+  /** Subscribers that also want every recorded ballot (the chair's view); voters do not get them. */
+  readonly #ballotWatchers = new Map<string, Set<Subscriber>>();
   #listening: Promise<{ unlisten(): Promise<void> }> | null = null;
 
   constructor(sql: Pool, logger: Logger) {
@@ -40,14 +42,20 @@ export class MeetingHub {
   }
 
   /** Resolves once the listener is in place, so a change committed afterwards reaches `fn`. */
-  async subscribe(organizationId: string, meetingId: string, fn: Subscriber): Promise<() => void> {
+  async subscribe(organizationId: string, meetingId: string, fn: Subscriber, opts: { ballots: boolean }): Promise<() => void> {
     const key = `${organizationId}/${meetingId}`;
-    let set = this.#byMeeting.get(key);
-    if (!set) this.#byMeeting.set(key, set = new Set());
-    set.add(fn);
+    const sets = opts.ballots ? [this.#byMeeting, this.#ballotWatchers] : [this.#byMeeting];
+    const added = sets.map((map) => {
+      let set = map.get(key);
+      if (!set) map.set(key, set = new Set());
+      set.add(fn);
+      return [map, set] as const;
+    });
     const unsubscribe = () => {
-      set.delete(fn);
-      if (set.size === 0 && this.#byMeeting.get(key) === set) this.#byMeeting.delete(key);
+      for (const [map, set] of added) {
+        set.delete(fn);
+        if (set.size === 0 && map.get(key) === set) map.delete(key);
+      }
     };
     try {
       this.#listening ??= this.#sql.listen(ASSEMBLY_CHANNEL, (text) => this.#dispatch(text)).catch((e: unknown) => {
@@ -68,7 +76,9 @@ export class MeetingHub {
       this.#logger.warn('ignored a malformed koprogo_assembly notification');
       return;
     }
-    for (const fn of this.#byMeeting.get(`${notice.organizationId}/${notice.meetingId}`) ?? []) {
+    // A ballot goes to the chair's view only: with 1,000 voters connected, not a million callbacks per vote round.
+    const map = notice.message.type === 'vote.recorded' ? this.#ballotWatchers : this.#byMeeting;
+    for (const fn of map.get(`${notice.organizationId}/${notice.meetingId}`) ?? []) {
       try { fn(notice); } catch (err) { this.#logger.warn({ err }, 'a meeting subscriber failed'); }
     }
   }
@@ -77,6 +87,7 @@ export class MeetingHub {
     const l = this.#listening;
     this.#listening = null;
     this.#byMeeting.clear();
+    this.#ballotWatchers.clear();
     if (l) await (await l.catch(() => null))?.unlisten().catch(() => {});
   }
 }

@@ -74,9 +74,8 @@ function onSocket(deps: Deps, hub: MeetingHub, ballots: BallotQueue) {
       if (r === 'not_found') return close(CLOSE_NOT_FOUND, 'meeting not found');
       const unsub = await hub.subscribe(orgId, meeting.id, (notice) => {
         const m = notice.message as LiveServerMessage;
-        if (m.type === 'vote.recorded' && who?.role !== 'chair') return; // ballots are the chair's view only
         if (m.type === 'resolution.opened' || m.type === 'resolution.closed' || m.type === 'vote.recorded') send(m);
-      });
+      }, { ballots: r.role === 'chair' }); // ballots are the chair's view only
       if (closed) return unsub();
       unsubscribe = unsub;
       meetingRef = meeting;
