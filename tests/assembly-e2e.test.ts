@@ -55,14 +55,14 @@ describe('a general assembly, end to end', () => {
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
     inst = await startInstanceProcess({ KOPROGO_DATA_DIR: dataDir, KOPROGO_PG_PORT: '0', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      MAIL_FROM: 'ACP Les Tilleuls <syndic@example.test>' });
+      MAIL_FROM: 'ACP Les Tilleuls <syndic@example.test>', KOPROGO_TEST_MODE: 'true' });
     const printed = /curl -X POST (\S+) -H 'content-type: application\/json' \\\n\s+-d '([^']+)'/.exec(inst.stdout())!;
     expect((await fetch(printed[1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: printed[2]! })).status).toBe(201);
     const api = `${inst.url}/api/v1`;
     const creds = JSON.parse(printed[2]!) as { email: string; password: string };
-    const login = await (await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: creds.email, password: creds.password }) })).json() as { accessToken: string };
-    const token = login.accessToken;
+    const logIn = async () => (await (await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: creds.email, password: creds.password }) })).json() as { accessToken: string }).accessToken;
+    let token = await logIn();
     const call = async (method: string, path: string, body?: unknown, expected = [200, 201]) => {
       const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -104,6 +104,10 @@ describe('a general assembly, end to end', () => {
     for (const [name, mode] of [['Dubois', 'present'], ['Peeters', 'remote'], ['Weber', 'represented']] as const) {
       tokenOf[name] = (await call('POST', `${mm}/attendance`, { personId: owners[name]!.id, mode })).voterToken;
     }
+    // The meeting opens on its day: the instance runs in test mode, so its clock moves there (and the session is renewed).
+    expect((await call('POST', `${mm}/open`, undefined, [409, 422])).error.code).toBe('meeting.not_yet');
+    await call('POST', '/admin/clock', { advanceSeconds: 20 * 86_400 + 7_200 });
+    token = await logIn();
     const opened = await call('POST', `${mm}/open`);
     expect(opened.quorum).toMatchObject({ reached: true, ownersPresent: 3 });
     const item = opened.agenda[0].id;

@@ -2,6 +2,8 @@ import type { Deps } from '../../src/platform/deps.ts';
 import type { App } from '../../src/platform/http.ts';
 import { queueDelivery } from '../../src/modules/delivery/delivery.service.ts';
 import { publishEvent } from '../../src/modules/notifications/notifications.service.ts';
+import { openMeeting } from '../../src/modules/assemblies/session.service.ts';
+import { openVote } from '../../src/modules/assemblies/voting.service.ts';
 import type { Actor } from './actors.ts';
 
 /**
@@ -75,6 +77,8 @@ async function assemblyIdsOf(deps: Deps, buildingId: string,
     and street is null`;
   for (const p of noAddress) await call('PATCH', `/persons/${p.id}`, { address: { street: 'Rue du Matrix 1', postalCode: '1000', city: 'Bruxelles' } });
   const b = `/buildings/${buildingId}`;
+  const [org] = await deps.sql<{ id: string }[]>`select organization_id as id from buildings where id = ${buildingId}`;
+  const orgIdOf = org!.id;
   const meetingDate = new Date(Date.parse(`${deps.clock.today()}T00:00:00Z`) + 20 * 86_400_000).toISOString().slice(0, 10);
   const meeting = (await call('POST', `${b}/meetings`, { kind: 'ordinary', meetingDate, startTime: '18:00', place: 'Matrix hall' })).json();
   const withItem = (await call('POST', `${b}/meetings/${meeting.id}/agenda-items`, { title: 'Matrix budget', decisionType: 'accounts_budget' })).json();
@@ -83,9 +87,16 @@ async function assemblyIdsOf(deps: Deps, buildingId: string,
   const proxy = (await call('POST', `${b}/meetings/${meeting.id}/proxies`, { principalPersonId: second, holderPersonId: first })).json();
   await call('POST', `${b}/meetings/${meeting.id}/attendance`, { personId: first!, mode: 'present' });
   for (const p of others) await call('POST', `${b}/meetings/${meeting.id}/attendance`, { personId: p, mode: 'present' });
-  await call('POST', `${b}/meetings/${meeting.id}/open`, {});
   const itemId = withItem.agenda?.[0]?.id;
-  await call('POST', `${b}/meetings/${meeting.id}/agenda-items/${itemId}/open-vote`, {});
+  // A meeting opens on its day: move the test clock there for the opening, then back (tokens signed today would have expired, so use the services).
+  const ctx = { organizationId: orgIdOf, actorUserId: null, requestId: null };
+  deps.testClock!.advance(20 * 86_400_000 + 7_200_000); // +2 h: on or after the meeting day whatever DST does
+  try {
+    await openMeeting(deps, ctx, buildingId, meeting.id);
+    await openVote(deps, ctx, buildingId, meeting.id, itemId);
+  } finally {
+    deps.testClock!.advance(-(20 * 86_400_000 + 7_200_000));
+  }
   const procedure = (await call('POST', `${b}/written-procedures`, { title: 'Matrix', resolution: 'Matrix', decisionType: 'other' })).json();
   return { meetingId: meeting.id, itemId, proxyId: proxy.id, procedureId: procedure.id };
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/support/test-app.ts';
-import { assemblyWorld } from './assemblies.fixture.ts';
+import { assemblyWorld, onDay } from './assemblies.fixture.ts';
 
 const t = await createTestApp();
 t.clock.set(new Date('2030-06-01T09:00:00Z'), { frozen: true });
@@ -44,11 +44,12 @@ for (const [o, mode] of [[anna, 'present'], [bert, 'remote'], [cara, 'present'],
   const r = await w.api.post(`${b}/meetings/${m.id}/attendance`, { personId: o!.id, mode });
   tokens[o!.name] = r.json().voterToken;
 }
+onDay(t, '2030-06-20');
 const item = (await w.api.post(`${b}/meetings/${m.id}/open`)).json().agenda[0].id;
 
 describe('live voting over WebSocket', () => {
   it('announces the open resolution, acknowledges votes, shows them to the chair, resumes without doubling, and refuses after close', async () => {
-    const chair = await connect(m.id, { type: 'auth', token: w.adminHeaders.authorization.slice('Bearer '.length) });
+    const chair = await connect(m.id, { type: 'auth', token: await w.token() });
     expect(chair.of('ready')[0]).toMatchObject({ role: 'chair', openItems: [] });
     const voterA = await connect(m.id, { type: 'voter', voterToken: tokens.Anna });
     const voterB = await connect(m.id, { type: 'voter', voterToken: tokens.Bert });
@@ -98,7 +99,7 @@ describe('live voting over WebSocket', () => {
     await unknown.opened;
     unknown.ws.send(JSON.stringify({ type: 'voter', voterToken: tokens.Anna }));
     expect(await unknown.closed).toBe(4404);
-    const http = await t.app.inject({ method: 'GET', url: `/api/v1/orgs/${w.orgId}/meetings/${m.id}/live`, headers: w.adminHeaders });
+    const http = await t.app.inject({ method: 'GET', url: `/api/v1/orgs/${w.orgId}/meetings/${m.id}/live`, headers: { authorization: `Bearer ${await w.token()}` } });
     expect(http.statusCode).toBe(426);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/orgs/${w.orgId}/meetings/${m.id}/live` })).statusCode).toBe(401);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../platform/errors.ts';
 import {
-  agendaRequestOutcome, assertAgendaEditable, checkAssemblyRequest, checkAttendanceMode, checkConvocationTiming, checkSecondSessionDate,
-  requestersMayConvene,
+  agendaRequestOutcome, assertAgendaEditable, checkAssemblyRequest, checkAttendanceMode, checkConvocationTiming, checkOpeningDay,
+  checkSecondSessionDate, requestersMayConvene,
 } from './meetings.domain.ts';
 import { fraction } from './rational.domain.ts';
 
@@ -73,5 +73,13 @@ describe('remote attendance (R19)', () => {
   it('counts only if the convocation offered it', () => {
     expect(errorOf(() => checkAttendanceMode('remote', null))?.code).toBe('attendance.remote_not_offered');
     expect(errorOf(() => checkAttendanceMode('remote', 'https://meet.example/x'))).toBeNull();
+  });
+});
+
+describe('opening day', () => {
+  it('opens on the meeting date or later, never before', () => {
+    expect(errorOf(() => checkOpeningDay('2030-06-20', '2030-06-19'))?.code).toBe('meeting.not_yet');
+    expect(errorOf(() => checkOpeningDay('2030-06-20', '2030-06-20'))).toBeNull();
+    expect(errorOf(() => checkOpeningDay('2030-06-20', '2030-06-21'))).toBeNull();
   });
 });

@@ -102,3 +102,10 @@ export function checkAttendanceMode(mode: 'present' | 'remote' | 'represented', 
       { field: 'mode' });
   }
 }
+
+/** A meeting opens on its date, not before: the quorum is the attendance of the day (3.87 §5). */
+export function checkOpeningDay(meetingDate: string, today: string): void {
+  if (today < meetingDate) {
+    throw new AppError('meeting.not_yet', `The meeting is convened for ${meetingDate}: it cannot be opened before that day`, { meetingDate, today });
+  }
+}

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/support/test-app.ts';
 import { pdfText } from '../calls/pdf-text.fixture.ts';
-import { assemblyWorld } from './assemblies.fixture.ts';
+import { assemblyWorld, onDay } from './assemblies.fixture.ts';
 import { flagOverdueMinutes } from './minutes.service.ts';
 
 const t = await createTestApp();
-t.clock.set(new Date('2030-06-01T09:00:00Z'), { frozen: true });
+beforeEach(() => onDay(t, '2030-06-01'));
 const raw = (r: unknown) => (r as { rawPayload: Buffer }).rawPayload;
 /** pdfText decodes WinAnsi except the en dash (0x96). */
 const textOf = (pdf: Buffer) => pdfText(pdf).replace(/\u0096/g, '–');
@@ -25,6 +25,7 @@ describe('minutes and the decisions register', () => {
     for (const [o, mode] of [[aerts, 'present'], [bosmans, 'present'], [cools, 'represented']] as const) {
       await w.api.post(`${b}/meetings/${m.id}/attendance`, { personId: o!.id, mode });
     }
+    onDay(t, '2030-06-20');
     const [accounts, works] = (await w.api.post(`${b}/meetings/${m.id}/open`)).json().agenda;
     for (const [item, votes] of [[accounts, ['for', 'against', 'abstention']], [works, ['for', 'for', 'against']]] as const) {
       await w.api.post(`${b}/meetings/${m.id}/agenda-items/${item.id}/open-vote`);
@@ -53,7 +54,7 @@ describe('minutes and the decisions register', () => {
     expect(text).toContain('Aerts (president)');
     const sent = await w.api.post(`${b}/meetings/${m.id}/minutes/send`);
     expect(sent.statusCode, sent.body).toBe(200);
-    expect(sent.json()).toMatchObject({ sentOn: '2030-06-01', recipients: 3 });
+    expect(sent.json()).toMatchObject({ sentOn: '2030-06-20', recipients: 3 });
     expect(sent.json().sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await w.api.post(`${b}/meetings/${m.id}/minutes/send`)).statusCode).toBe(409);
     const channels = await t.deps.sql`select channel from deliveries where related_type = 'minutes' and related_id = ${m.id} order by channel`;
@@ -72,7 +73,8 @@ describe('minutes and the decisions register', () => {
     const b = `/buildings/${w.buildingId}`;
     const m = await w.meeting({ meetingDate: '2030-06-17' });
     await w.api.post(`${b}/meetings/${m.id}/convocations`);
-    await w.api.post(`${b}/meetings/${m.id}/open`); // nobody signed in: no quorum
+    onDay(t, '2030-06-17');
+    expect((await w.api.post(`${b}/meetings/${m.id}/open`)).json().status).toBe('no_quorum'); // nobody signed in
     t.clock.set(new Date('2030-07-17T09:00:00Z'), { frozen: true });
     const before = await t.deps.sql`select 1 from minutes where meeting_id = ${m.id} and overdue_flagged_at is not null`;
     await flagOverdueMinutes(t.deps);
@@ -83,7 +85,6 @@ describe('minutes and the decisions register', () => {
     await flagOverdueMinutes(t.deps);
     const notes = await t.deps.sql`select payload from notifications where organization_id = ${w.orgId} and type = 'assembly.minutes_overdue'`;
     expect(notes.map((n) => n.payload)).toEqual([{ meetingId: m.id, buildingId: w.buildingId, dueOn: '2030-07-17' }]);
-    t.clock.set(new Date('2030-06-01T09:00:00Z'), { frozen: true });
   });
 });
 

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/support/test-app.ts';
-import { assemblyWorld, type AssemblyWorld } from './assemblies.fixture.ts';
+import { assemblyWorld, onDay, type AssemblyWorld } from './assemblies.fixture.ts';
 
 const t = await createTestApp();
-t.clock.set(new Date('2030-06-01T09:00:00Z'), { frozen: true });
+beforeEach(() => onDay(t, '2030-06-01'));
 
 async function convened(w: AssemblyWorld, body: Record<string, unknown> = {}, items?: Record<string, unknown>[]) {
   const m = await w.meeting({ meetingDate: '2030-06-20', ...body }, items);
@@ -24,6 +24,9 @@ describe('proxies, attendance and quorum', () => {
     expect(proxy.statusCode, proxy.body).toBe(201);
     const rep = await w.api.post(`${b}/meetings/${ok.id}/attendance`, { personId: w.owners[5]!.id, mode: 'represented' });
     expect(rep.json()).toMatchObject({ holderPersonId: w.owners[0]!.id, votes: { numerator: '100' } });
+    const early = await w.api.post(`${b}/meetings/${ok.id}/open`);
+    expect(early.json().error).toMatchObject({ code: 'meeting.not_yet', details: { meetingDate: '2030-06-20' } });
+    onDay(t, '2030-06-20');
     const opened = (await w.api.post(`${b}/meetings/${ok.id}/open`)).json();
     expect(opened.status).toBe('open');
     expect(opened.quorum).toMatchObject({ reached: true, path: 'owners_and_shares', ownersPresent: 6, ownersTotal: 10,
@@ -38,6 +41,7 @@ describe('proxies, attendance and quorum', () => {
     await w.api.post(`${b}/meetings/${m.id}/attendance`, { personId: w.owners[2]!.id, mode: 'present' });
     const remote = await w.api.post(`${b}/meetings/${m.id}/attendance`, { personId: w.owners[3]!.id, mode: 'remote' });
     expect(remote.json().error.code).toBe('attendance.remote_not_offered'); // R19
+    onDay(t, '2030-06-20');
     const failed = (await w.api.post(`${b}/meetings/${m.id}/open`)).json();
     expect(failed.status).toBe('no_quorum');
     expect(failed.quorum.reached).toBe(false);
@@ -49,6 +53,7 @@ describe('proxies, attendance and quorum', () => {
     const s = second.json();
     expect((await w.api.post(`${b}/meetings/${s.id}/convocations`)).statusCode).toBe(200);
     await w.api.post(`${b}/meetings/${s.id}/attendance`, { personId: w.owners[1]!.id, mode: 'present' });
+    onDay(t, '2030-07-05');
     const opened = (await w.api.post(`${b}/meetings/${s.id}/open`)).json();
     expect(opened.quorum).toMatchObject({ reached: true, path: 'second_session' });
   });
@@ -81,6 +86,7 @@ describe('voting', () => {
       { title: 'Contrat de Gamma', decisionType: 'other', excludedPersonIds: [gamma!.id] },
     ]);
     for (const o of [alpha, beta, gamma, delta]) await w.api.post(`${b}/meetings/${m.id}/attendance`, { personId: o!.id, mode: 'present' });
+    onDay(t, '2030-06-20');
     const opened = (await w.api.post(`${b}/meetings/${m.id}/open`)).json();
     const [budget, contract] = opened.agenda;
     const vote = (itemId: string, personId: string, choice: string, clientVoteId?: string) =>
@@ -118,6 +124,7 @@ describe('voting', () => {
     const b = `/buildings/${w.buildingId}`;
     const m = await convened(w);
     await Promise.all(w.owners.map((o) => w.api.post(`${b}/meetings/${m.id}/attendance`, { personId: o.id, mode: 'present' })));
+    onDay(t, '2030-06-20');
     const opened = (await w.api.post(`${b}/meetings/${m.id}/open`)).json();
     expect(opened.quorum.ownersPresent).toBe(200);
     const item = opened.agenda[0].id;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { audit, inTx, type ActorCtx, type RegisterDeps } from '../buildings/use-case.ts';
-import { assertStatus, checkAttendanceMode } from './meetings.domain.ts';
+import { assertStatus, checkAttendanceMode, checkOpeningDay } from './meetings.domain.ts';
 import * as repo from './meetings.repo.ts';
 import { meetingOf, viewOf, type MeetingView } from './meetings.service.ts';
 import { checkProxy } from './proxies.domain.ts';
@@ -121,6 +121,7 @@ export async function openMeeting(deps: RegisterDeps, ctx: ActorCtx, buildingId:
     const org = ctx.organizationId;
     const m = await meetingOf(tx, ctx, buildingId, meetingId, true);
     assertStatus(m.status, ['convened'], 'open');
+    checkOpeningDay(m.meetingDate, deps.clock.today());
     const lots = await voting.registerLots(tx, org, buildingId, m.meetingDate);
     const voters = votersFromRegister(lots);
     await voting.insertVoters(tx, org, m.id, voters);
