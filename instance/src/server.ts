@@ -12,6 +12,7 @@ import { notificationRoutes, notificationSocketRoutes } from './modules/notifica
 import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { remindersRoutes } from './modules/reminders/reminders.plugin.ts';
+import { assemblyRoutes, assemblySocketRoutes } from './modules/assemblies/assemblies.plugin.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -21,6 +22,7 @@ export async function buildServer(deps: Deps): Promise<App> {
   const app = await createHttp(deps.logger, { version: deps.version, trustProxy: deps.config.trustProxy });
   await systemRoutes(app, deps);
   await notificationSocketRoutes(app, deps);
+  await assemblySocketRoutes(app, deps);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
@@ -35,6 +37,7 @@ export async function buildServer(deps: Deps): Promise<App> {
       await deliveryRoutes(org, deps);
       await notificationRoutes(org, deps);
       await remindersRoutes(org, deps);
+      await assemblyRoutes(org, deps);
     }, { prefix: '/orgs/:orgId' });
   }, { prefix: '/api/v1' });
   return app;

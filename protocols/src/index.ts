@@ -9,3 +9,4 @@ export * from './accounting.v1.ts';
 export * from './notifications.v1.ts';
 export * from './delivery.v1.ts';
 export * from './reminders.v1.ts';
+export * from './assemblies.v1.ts';

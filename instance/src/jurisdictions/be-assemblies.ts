@@ -109,4 +109,30 @@ export const BE_ASSEMBLIES = {
     value: 4, unit: 'months', legalRef: ref('3.92 §3'), confidence: 'confirmed', override: 'none',
     note: 'from the AG; the start date for owners not convened is to verify',
   }),
+  'ag.proxy.syndicMayHold': one({
+    value: false, unit: 'flag', legalRef: ref('3.87 §7'), confidence: 'confirmed', override: 'none',
+    note: 'the syndic may not hold a proxy (R11); a syndic who owns a lot still votes for it',
+  }),
+  'ag.vote.conflictOfInterest': one({
+    value: 'excludedPersonallyAndByProxy', unit: 'code', legalRef: ref('3.87 §9'), confidence: 'confirmed', override: 'none',
+    note: 'a person mandated or employed by the ACP takes no part in the vote on their own mission (R13)',
+  }),
+  'ag.majority.byDecision': one({
+    value: {
+      accounts_budget: 'absolute', syndic_appointment: 'absolute', commissaire: 'absolute', council_member: 'absolute',
+      legally_required_works: 'absolute', conservatory_works: 'absolute', routine_maintenance: 'absolute', legal_action: 'absolute',
+      rules_of_procedure: 'absolute', other: 'absolute',
+      statutes_common_parts_use: 'twoThirds', common_parts_works: 'twoThirds', tender_threshold: 'twoThirds', private_parts_works: 'twoThirds',
+      statutes_other: 'fourFifths', distribution_key: 'fourFifths', destination_change: 'fourFifths', reconstruction: 'fourFifths',
+      acquire_real_estate: 'fourFifths', dispose_real_estate: 'fourFifths', lots_division_merger: 'fourFifths', demolition: 'fourFifths',
+      no_reserve_fund: 'fourFifths',
+      quote_parts_change: 'unanimity',
+    } as const,
+    unit: 'table', legalRef: ref('3.88'), confidence: 'confirmed', override: 'none',
+    note: 'belgian-rules.md §2.2; "other" is the default absolute majority of 3.87 §8',
+  }),
+  'ag.writtenProcedure.requires': one({
+    value: 'unanimityOfAllOwners', unit: 'code', legalRef: ref('3.87 §11'), confidence: 'confirmed', override: 'none',
+    note: 'not for decisions that need an authentic (notarial) act (R18)',
+  }),
 } as const;

@@ -2,6 +2,8 @@ import type { Deps } from '../../src/platform/deps.ts';
 import type { App } from '../../src/platform/http.ts';
 import { queueDelivery } from '../../src/modules/delivery/delivery.service.ts';
 import { publishEvent } from '../../src/modules/notifications/notifications.service.ts';
+import { openMeeting } from '../../src/modules/assemblies/session.service.ts';
+import { openVote } from '../../src/modules/assemblies/voting.service.ts';
 import type { Actor } from './actors.ts';
 
 /**
@@ -14,6 +16,7 @@ export interface RouteIds {
   budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
   notificationId: string; webhookId: string;
   reminderId: string; debtId: string;
+  meetingId: string; itemId: string; proxyId: string; procedureId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -58,7 +61,9 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
   await call('POST', `${b}/reminders/run?asOf=${asOf}`, {});
   const [reminder] = await deps.sql<{ id: string; debtId: string }[]>`select id, debt_id as "debtId" from reminders
     where organization_id = ${orgId} and building_id = ${h!.buildingId} order by created_at, id limit 1`;
+  const assembly = await assemblyIdsOf(deps, h!.buildingId, call);
   const ids = {
+    ...assembly,
     org: orgId, ...h!, tokenId: token.id, grantId: g!.id, entryId: entry.id, fiscalYearId: entry.fiscalYearId,
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
@@ -67,4 +72,38 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
   return ids;
+}
+
+/**
+ * An open meeting of the building, its first resolution open for votes, and a proxy: every
+ * person without a postal address gets one first, so that everyone can be convened by post.
+ */
+async function assemblyIdsOf(deps: Deps, buildingId: string,
+  call: (method: 'POST' | 'PATCH', url: string, payload: object) => Promise<{ json(): any }>) {
+  const noAddress = await deps.sql<{ id: string }[]>`select id from persons where organization_id = (select organization_id from buildings where id = ${buildingId})
+    and street is null`;
+  for (const p of noAddress) await call('PATCH', `/persons/${p.id}`, { address: { street: 'Rue du Matrix 1', postalCode: '1000', city: 'Bruxelles' } });
+  const b = `/buildings/${buildingId}`;
+  const [org] = await deps.sql<{ id: string }[]>`select organization_id as id from buildings where id = ${buildingId}`;
+  const orgIdOf = org!.id;
+  const meetingDate = new Date(Date.parse(`${deps.clock.today()}T00:00:00Z`) + 20 * 86_400_000).toISOString().slice(0, 10);
+  const meeting = (await call('POST', `${b}/meetings`, { kind: 'ordinary', meetingDate, startTime: '18:00', place: 'Matrix hall' })).json();
+  const withItem = (await call('POST', `${b}/meetings/${meeting.id}/agenda-items`, { title: 'Matrix budget', decisionType: 'accounts_budget' })).json();
+  const sent = (await call('POST', `${b}/meetings/${meeting.id}/convocations`, {})).json();
+  const [first, second, ...others] = (sent.recipients as Array<{ personId: string }>).map((r) => r.personId);
+  const proxy = (await call('POST', `${b}/meetings/${meeting.id}/proxies`, { principalPersonId: second, holderPersonId: first })).json();
+  await call('POST', `${b}/meetings/${meeting.id}/attendance`, { personId: first!, mode: 'present' });
+  for (const p of others) await call('POST', `${b}/meetings/${meeting.id}/attendance`, { personId: p, mode: 'present' });
+  const itemId = withItem.agenda?.[0]?.id;
+  // A meeting opens on its day: move the test clock there for the opening, then back (tokens signed today would have expired, so use the services).
+  const ctx = { organizationId: orgIdOf, actorUserId: null, requestId: null };
+  deps.testClock!.advance(20 * 86_400_000 + 7_200_000); // +2 h: on or after the meeting day whatever DST does
+  try {
+    await openMeeting(deps, ctx, buildingId, meeting.id);
+    await openVote(deps, ctx, buildingId, meeting.id, itemId);
+  } finally {
+    deps.testClock!.advance(-(20 * 86_400_000 + 7_200_000));
+  }
+  const procedure = (await call('POST', `${b}/written-procedures`, { title: 'Matrix', resolution: 'Matrix', decisionType: 'other' })).json();
+  return { meetingId: meeting.id, itemId, proxyId: proxy.id, procedureId: procedure.id };
 }

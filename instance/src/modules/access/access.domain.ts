@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'call.read', 'call.write', // budgets, funds, calls for funds
   'payment.read', 'payment.write', // payments, bank statements, owner accounts
   'reminder.read', 'reminder.write', // payment reminders, debts, reminder settings and runs
+  'assembly.read', 'assembly.write', // general assemblies: meetings, convocations, proxies, votes, minutes
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -27,12 +28,12 @@ export const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
   syndic: [...READ_REGISTER, 'building.write', 'lot.write', 'person.write', 'register.write',
     ...READ_MONEY, 'accounting.write', 'expense.write', 'expense.approve', 'call.write', 'payment.write',
-    'reminder.read', 'reminder.write'],
+    'reminder.read', 'reminder.write', 'assembly.read', 'assembly.write'],
   accountant: [...READ_REGISTER, ...READ_MONEY, 'accounting.write', 'expense.write', 'payment.write', 'reminder.read'],
   // The council oversees the syndic: it reads the books and approves large invoices (threshold rule).
-  council_member: [...READ_REGISTER, ...READ_MONEY, 'expense.approve', 'reminder.read'],
+  council_member: [...READ_REGISTER, ...READ_MONEY, 'expense.approve', 'reminder.read', 'assembly.read'],
   // Owners see their building, its lots and who holds them (names and parts), never contact details.
-  owner: ['building.read', 'lot.read', 'register.read'],
+  owner: ['building.read', 'lot.read', 'register.read', 'assembly.read'],
 };
 
 export interface Grant { role: Role; buildingId: string | null }
