@@ -1,4 +1,5 @@
-import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { A4, createPdf, wrappedLines } from '../../platform/pdf.ts';
 import type { DocText } from './assembly-texts.domain.ts';
 
 /**
@@ -7,18 +8,12 @@ import type { DocText } from './assembly-texts.domain.ts';
  * Deterministic: no creation date in the document.
  */
 
-const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 56;
 const SIZE = 10.5;
 const LEADING = SIZE * 1.35;
 
 export async function renderAssemblyPdf(doc: DocText): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  pdf.setTitle(doc.title);
-  pdf.setProducer('KoproGo');
-  pdf.setCreator('KoproGo');
-  pdf.setCreationDate(new Date(0));
-  pdf.setModificationDate(new Date(0));
+  const pdf = await createPdf(doc.title);
   const regular = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
   let page = pdf.addPage(A4);
@@ -30,7 +25,7 @@ export async function renderAssemblyPdf(doc: DocText): Promise<Uint8Array> {
     }
   };
   const write = (text: string, font: PDFFont, size: number) => {
-    for (const line of wrap(sanitize(text, font), font, size, A4[0] - 2 * MARGIN)) {
+    for (const line of wrappedLines(text, { font, size, width: A4[0] - 2 * MARGIN })) {
       ensure(size * 1.35);
       draw(page, line, y, font, size);
       y -= size * 1.35;
@@ -51,33 +46,4 @@ export async function renderAssemblyPdf(doc: DocText): Promise<Uint8Array> {
 
 function draw(page: PDFPage, text: string, y: number, font: PDFFont, size: number) {
   page.drawText(text, { x: MARGIN, y, size, font });
-}
-
-/** Characters the standard font cannot encode become '?', so any name can be printed. */
-function sanitize(text: string, font: PDFFont): string {
-  return [...text].map((c) => {
-    try {
-      font.encodeText(c);
-      return c;
-    } catch {
-      return '?';
-    }
-  }).join('');
-}
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const out: string[] = [];
-  const indent = /^\s*/.exec(text)![0];
-  let line = '';
-  for (const word of text.trim().split(/\s+/)) {
-    const next = line ? `${line} ${word}` : `${indent}${word}`;
-    if (line && font.widthOfTextAtSize(next, size) > width) {
-      out.push(line);
-      line = `${indent}${word}`;
-    } else {
-      line = next;
-    }
-  }
-  if (line) out.push(line);
-  return out.length ? out : [''];
 }

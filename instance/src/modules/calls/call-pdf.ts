@@ -1,4 +1,5 @@
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { rgb, StandardFonts, type PDFPage } from 'pdf-lib';
+import { A4, createPdf, drawWrapped } from '../../platform/pdf.ts';
 import QRCode from 'qrcode';
 import { callPdfLines, type CallPdfData } from './call-pdf.domain.ts';
 
@@ -8,18 +9,11 @@ import { callPdfLines, type CallPdfData } from './call-pdf.domain.ts';
  * error correction M as EPC069-12 requires). Deterministic: no creation date in the document.
  */
 
-const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 56;
 const QR_SIZE = 140;
 
 export async function renderCallPdf(data: CallPdfData): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(`${data.periodLabel} – ${data.ownerName}`);
-  doc.setProducer('KoproGo');
-  doc.setCreator('KoproGo');
-  const epoch = new Date(0);
-  doc.setCreationDate(epoch);
-  doc.setModificationDate(epoch);
+  const doc = await createPdf(`${data.periodLabel} – ${data.ownerName}`);
   const page = doc.addPage(A4);
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -39,23 +33,6 @@ export async function renderCallPdf(data: CallPdfData): Promise<Uint8Array> {
   drawQr(page, data.qrPayload, MARGIN, y, QR_SIZE);
   page.drawText(text.qrCaption, { x: MARGIN + QR_SIZE + 16, y: y + QR_SIZE / 2, size: 10, font: regular });
   return doc.save();
-}
-
-function drawWrapped(page: PDFPage, value: string, o: { x: number; y: number; size: number; font: PDFFont; width: number }) {
-  const words = value.split(/\s+/);
-  let line = '';
-  let y = o.y;
-  for (const word of words) {
-    const next = line ? `${line} ${word}` : word;
-    if (line && o.font.widthOfTextAtSize(next, o.size) > o.width) {
-      page.drawText(line, { x: o.x, y, size: o.size, font: o.font });
-      y -= o.size * 1.3;
-      line = word;
-    } else {
-      line = next;
-    }
-  }
-  if (line) page.drawText(line, { x: o.x, y, size: o.size, font: o.font });
 }
 
 function drawQr(page: PDFPage, payload: string, x: number, y: number, size: number) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressLines, canRetry, chooseChannel, isPermanentSmtpFailure, wrapText } from './delivery.domain.ts';
+import { addressLines, canRetry, chooseChannel, isPermanentSmtpFailure } from './delivery.domain.ts';
 
 const consent = (givenOn: string, revokedOn: string | null = null) => ({ givenOn, proof: 'signed form', revokedOn });
 
@@ -34,15 +34,5 @@ describe('window address block', () => {
     const a = { name: 'Jean Dupont', street: 'Rue Haute 5', postalCode: '1000', city: 'Bruxelles', country: 'BE' };
     expect(addressLines(a)).toEqual(['Jean Dupont', 'Rue Haute 5', '1000 Bruxelles']);
     expect(addressLines({ ...a, country: 'NL' })).toHaveLength(4);
-  });
-});
-
-describe('wrapText', () => {
-  it('keeps every word, in order, and each line within the width unless a single word is longer', () => {
-    fc.assert(fc.property(fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { maxLength: 40 }), fc.integer({ min: 1, max: 30 }), (words, max) => {
-      const lines = wrapText(words.join(' '), max, (s) => s.length);
-      expect(lines.join(' ').split(' ').filter(Boolean)).toEqual(words);
-      for (const l of lines) expect(l.length <= max || !l.includes(' ')).toBe(true);
-    }));
   });
 });

@@ -89,18 +89,3 @@ const COUNTRIES: Record<string, string> = { NL: 'PAYS-BAS', FR: 'FRANCE', DE: 'A
 function countryName(code: string): string {
   return COUNTRIES[code] ?? code;
 }
-
-/** Greedy word wrap by a width function (pdf-lib font metrics in production). */
-export function wrapText(text: string, maxWidth: number, width: (s: string) => number): string[] {
-  const out: string[] = [];
-  for (const para of text.split(/\r?\n/)) {
-    let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (width(candidate) <= maxWidth || !line) line = candidate;
-      else { out.push(line); line = word; }
-    }
-    out.push(line);
-  }
-  return out;
-}

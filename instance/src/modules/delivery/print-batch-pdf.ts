@@ -1,5 +1,7 @@
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import { addressLines, MM, WINDOW_BLOCK, wrapText, type PostalAddress } from './delivery.domain.ts';
+import { A4, createPdf, printable } from '../../platform/pdf.ts';
+import { wrapText } from '../../platform/text-wrap.ts';
+import { addressLines, MM, WINDOW_BLOCK, type PostalAddress } from './delivery.domain.ts';
 
 /**
  * One print batch: for each letter, a cover page with the address in the window block
@@ -8,7 +10,6 @@ import { addressLines, MM, WINDOW_BLOCK, wrapText, type PostalAddress } from './
  * characters it cannot encode are printed as "?".
  */
 
-const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 20 * MM;
 
 export interface Letter {
@@ -17,19 +18,11 @@ export interface Letter {
   attachments: Array<{ filename: string; contentType: string; content: Uint8Array }>;
 }
 
-const winAnsi = (font: PDFFont) => (s: string) => [...s].map((ch) => {
-  try { font.encodeText(ch); return ch; } catch { return '?'; }
-}).join('');
-
 export async function renderPrintBatch(letters: Letter[]): Promise<{ pdf: Uint8Array; pageCount: number }> {
-  const doc = await PDFDocument.create();
-  doc.setProducer('KoproGo');
-  doc.setCreator('KoproGo');
-  doc.setCreationDate(new Date(0));
-  doc.setModificationDate(new Date(0));
+  const doc = await createPdf();
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const clean = winAnsi(regular);
+  const clean = (s: string) => printable(s, regular);
   for (const letter of letters) {
     const pdfs: PDFDocument[] = [];
     const notPrinted: string[] = [];

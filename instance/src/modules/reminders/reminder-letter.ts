@@ -1,4 +1,5 @@
-import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { StandardFonts } from 'pdf-lib';
+import { A4, createPdf, drawWrapped } from '../../platform/pdf.ts';
 import { letterText, type LetterData } from './letter.domain.ts';
 
 /**
@@ -6,18 +7,11 @@ import { letterText, type LetterData } from './letter.domain.ts';
  * Deterministic: no creation date in the document, so the same letter gives the same bytes.
  */
 
-const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 56;
 const LABEL_WIDTH = 190;
 
 export async function renderReminderLetter(data: LetterData): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(`${data.level} – ${data.ownerName}`);
-  doc.setProducer('KoproGo');
-  doc.setCreator('KoproGo');
-  const epoch = new Date(0);
-  doc.setCreationDate(epoch);
-  doc.setModificationDate(epoch);
+  const doc = await createPdf(`${data.level} – ${data.ownerName}`);
   const page = doc.addPage(A4);
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -39,22 +33,4 @@ export async function renderReminderLetter(data: LetterData): Promise<Uint8Array
     y = drawWrapped(page, p, { x: MARGIN, y, size: 10, font: regular, width }) - 18;
   }
   return doc.save();
-}
-
-/** Draws `value` wrapped to `width`; returns the y of its last line. */
-function drawWrapped(page: PDFPage, value: string, o: { x: number; y: number; size: number; font: PDFFont; width: number }): number {
-  let line = '';
-  let y = o.y;
-  for (const word of value.split(/\s+/)) {
-    const next = line ? `${line} ${word}` : word;
-    if (line && o.font.widthOfTextAtSize(next, o.size) > o.width) {
-      page.drawText(line, { x: o.x, y, size: o.size, font: o.font });
-      y -= o.size * 1.3;
-      line = word;
-    } else {
-      line = next;
-    }
-  }
-  if (line) page.drawText(line, { x: o.x, y, size: o.size, font: o.font });
-  return y;
 }
