@@ -2,6 +2,7 @@ import type { AuthContext } from '../access/access.domain.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
+import { keysetPage, type ResolvedPage, type SortFields } from '../../platform/pagination.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { newOpaqueToken, sha256 } from './tokens.ts';
 
@@ -44,11 +45,17 @@ export async function createApiToken(deps: Pick<Deps, 'sql' | 'clock'>, ctx: Aut
 }
 
 /** Admins see every token of the organization; others see their own. */
-export async function listApiTokens(deps: Pick<Deps, 'sql'>, ctx: AuthContext, isAdmin: boolean): Promise<ApiTokenView[]> {
-  const rows = await deps.sql<Row[]>`select ${cols(deps.sql)} from api_tokens
-    where organization_id = ${ctx.organizationId} ${isAdmin ? deps.sql`` : deps.sql`and user_id = ${ctx.userId}`}
-    order by created_at desc, id`;
-  return rows.map(view);
+export const API_TOKEN_SORTS: SortFields<'createdAt' | 'name'> = {
+  createdAt: { expr: 'f."createdAt"', type: 'timestamptz' },
+  name: { expr: 'f.name', type: 'text' },
+};
+
+/** One page of the organization's API tokens (admins: all of them; others: their own), with the total. */
+export async function listApiTokens(deps: Pick<Deps, 'sql'>, ctx: AuthContext, isAdmin: boolean, page: ResolvedPage) {
+  const filtered = deps.sql`select ${cols(deps.sql)} from api_tokens
+    where organization_id = ${ctx.organizationId} ${isAdmin ? deps.sql`` : deps.sql`and user_id = ${ctx.userId}`}`;
+  const result = await keysetPage<Row>(deps.sql, filtered, page);
+  return { items: result.rows.map(view), total: result.total, nextCursor: result.nextCursor };
 }
 
 export async function revokeApiToken(deps: Pick<Deps, 'sql' | 'clock'>, ctx: AuthContext, tokenId: string, isAdmin: boolean,

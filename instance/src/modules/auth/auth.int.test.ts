@@ -44,7 +44,7 @@ describe('registration and login', () => {
     const me = await get('/api/v1/auth/me', tokens.accessToken);
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ email: 'nobody@example.org', isInstanceAdmin: false, memberships: [] });
-    expect((await get('/api/v1/organizations', tokens.accessToken)).json()).toEqual({ items: [] });
+    expect((await get('/api/v1/organizations', tokens.accessToken)).json()).toEqual({ items: [], total: 0, nextCursor: null });
   });
 
   it('refuses a duplicate e-mail (any case) with 409', async () => {

@@ -123,4 +123,27 @@ describe('test clock and API description', () => {
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toMatch(/html/);
   });
+
+  it('pages organizations and API tokens with a total and an opaque cursor', async () => {
+    for (const name of ['Copro Zeta', 'Copro Alpha']) {
+      expect((await req('POST', '/api/v1/organizations', operator.headers, { name, kind: 'self_managed', adminEmail: 'alice@example.org' })).statusCode).toBe(201);
+    }
+    const first = (await req('GET', '/api/v1/organizations?limit=2', alice.headers)).json();
+    expect(first.total).toBe(3);
+    const alpha = first.items[0].id as string;
+    expect(first.items.map((o: { name: string }) => o.name)).toEqual(['Copro Alpha', 'Copro Zeta']);
+    const rest = (await req('GET', `/api/v1/organizations?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`, alice.headers)).json();
+    expect(rest).toMatchObject({ total: 3, nextCursor: null });
+    expect(rest.items.map((o: { name: string }) => o.name)).toEqual(['Syndic Dupont']);
+    expect((await req('GET', '/api/v1/organizations?sort=-createdAt&limit=1', alice.headers)).json().items[0].name).toBe('Copro Alpha');
+    expect((await req('GET', '/api/v1/organizations?sort=size', alice.headers)).statusCode).toBe(400);
+
+    for (const name of ['t1', 't2', 't3']) await req('POST', `/api/v1/orgs/${alpha}/api-tokens`, alice.headers, { name });
+    const tokens = (await req('GET', `/api/v1/orgs/${alpha}/api-tokens?limit=2`, alice.headers)).json();
+    expect(tokens.total).toBe(3);
+    expect(tokens.items.map((t: { name: string }) => t.name)).toEqual(['t3', 't2']); // newest first
+    const last = (await req('GET', `/api/v1/orgs/${alpha}/api-tokens?limit=2&cursor=${encodeURIComponent(tokens.nextCursor)}`, alice.headers)).json();
+    expect(last.items.map((t: { name: string }) => t.name)).toEqual(['t1']);
+    expect((await req('GET', `/api/v1/orgs/${alpha}/api-tokens?sort=name`, bob.headers)).statusCode).toBe(404); // not a member
+  });
 });

@@ -11,10 +11,18 @@ export async function insertOrganization(tx: Db, name: string, kind: string, at:
   return row!;
 }
 
-export async function listOrganizations(sql: Db, memberUserId: string | null): Promise<OrganizationView[]> {
-  return sql<OrganizationView[]>`select o.id, o.name, o.kind, to_json(o.created_at)#>>'{}' as "createdAt" from organizations o
-    ${memberUserId ? sql`where exists (select 1 from role_grants g where g.organization_id = o.id and g.user_id = ${memberUserId})` : sql``}
-    order by o.name, o.id`;
+export const ORGANIZATION_SORTS: SortFields<'name' | 'createdAt'> = {
+  name: { expr: 'f.name', type: 'text' },
+  createdAt: { expr: 'f.created_at', type: 'timestamptz' },
+};
+
+/** One page of organizations (those the user belongs to; all of them when memberUserId is null), with the total. */
+export async function pageOrganizations(sql: Db, memberUserId: string | null, page: ResolvedPage) {
+  const filtered = sql`select o.id, o.name, o.kind, to_json(o.created_at)#>>'{}' as "createdAt", o.created_at from organizations o
+    ${memberUserId ? sql`where exists (select 1 from role_grants g where g.organization_id = o.id and g.user_id = ${memberUserId})` : sql``}`;
+  const result = await keysetPage<OrganizationView & { created_at?: Date }>(sql, filtered, page);
+  for (const r of result.rows) delete r.created_at;
+  return { items: result.rows as OrganizationView[], total: result.total, nextCursor: result.nextCursor };
 }
 
 export async function insertGrant(tx: Db, g: { organizationId: string; userId: string; role: Role; buildingId: string | null; grantedBy: string; at: Date }): Promise<{ id: string } | null> {

@@ -6,7 +6,7 @@ import type { App } from '../../platform/http.ts';
 import { authenticateUser } from '../access/access.plugin.ts';
 import { requirePermission } from '../access/access.guard.ts';
 import { apiTokenRoutes } from '../auth/api-tokens.routes.ts';
-import { GRANT_SORTS, pageGrants } from './organizations.repo.ts';
+import { GRANT_SORTS, ORGANIZATION_SORTS, pageGrants } from './organizations.repo.ts';
 import { createOrganization, grantRole, listOrganizations, revokeRole } from './organizations.service.ts';
 
 const tags = ['organizations'];
@@ -21,8 +21,11 @@ export async function organizationRoutes(app: App, deps: Deps): Promise<void> {
 
   app.get('/organizations', {
     onRequest: userAuth,
-    schema: { tags, summary: 'Organizations you belong to (all of them for the instance administrator)', response: { 200: z.object({ items: z.array(Organization) }) } },
-  }, async (req) => ({ items: await listOrganizations(deps, req.user) }));
+    schema: {
+      tags, summary: 'Organizations you belong to (all of them for the instance administrator), by name by default',
+      querystring: PageQuerySchema.extend({ sort: sortParam(['name', 'createdAt']) }), response: { 200: pageSchema(Organization) },
+    },
+  }, async (req) => listOrganizations(deps, req.user, resolvePage(ORGANIZATION_SORTS, req.query, 'name')));
 }
 
 /** Routes inside /api/v1/orgs/:orgId: roles and API tokens of that organization. */

@@ -2,6 +2,7 @@ import type { AuthContext, Role } from '../access/access.domain.ts';
 import type { UserContext } from '../access/access.plugin.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { ResolvedPage } from '../../platform/pagination.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { findUserByEmail } from '../auth/auth.repo.ts';
 import * as repo from './organizations.repo.ts';
@@ -30,8 +31,8 @@ export async function createOrganization(deps: OrgDeps, user: UserContext,
   }) as Promise<repo.OrganizationView>;
 }
 
-export async function listOrganizations(deps: OrgDeps, user: UserContext): Promise<repo.OrganizationView[]> {
-  return repo.listOrganizations(deps.sql, user.isInstanceAdmin ? null : user.userId);
+export async function listOrganizations(deps: OrgDeps, user: UserContext, page: ResolvedPage) {
+  return repo.pageOrganizations(deps.sql, user.isInstanceAdmin ? null : user.userId, page);
 }
 
 export async function grantRole(deps: OrgDeps, ctx: AuthContext,
