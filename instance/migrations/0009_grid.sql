@@ -65,7 +65,7 @@ create table grid_drafts (
   template_version text not null,
   status text not null check (status in
     ('queued', 'generating', 'ready', 'approved', 'unavailable', 'cancelled')),
-  source text check (source in ('grid', 'template')),
+  source text check (source in ('grid', 'template', 'syndic')),
   -- The verified draft with placeholders (what the node wrote, or the deterministic template).
   subject_template text,
   body_template text,
