@@ -9,3 +9,4 @@ export * from './accounting.v1.ts';
 export * from './notifications.v1.ts';
 export * from './delivery.v1.ts';
 export * from './grid-api.v1.ts';
+export * from './grid.v1.ts';
