@@ -11,6 +11,7 @@ import { deliveryRoutes } from './modules/delivery/delivery.plugin.ts';
 import { notificationRoutes, notificationSocketRoutes } from './modules/notifications/notifications.plugin.ts';
 import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
+import { revenueRoutes } from './modules/grid/revenue.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -23,6 +24,7 @@ export async function buildServer(deps: Deps): Promise<App> {
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
+    await revenueRoutes(api, deps);
     await api.register(async (org) => {
       org.addHook('onRequest', authenticateOrgRequest(deps));
       await orgMemberRoutes(org, deps);

@@ -1,0 +1,32 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Deps } from '../../platform/deps.ts';
+
+/**
+ * Test rows the ledger's foreign keys need, written straight into migration 0009's tables: an
+ * organization with one building, enrolled nodes (with their used enrolment token) and approved drafts.
+ */
+export async function ledgerFixture(deps: Pick<Deps, 'sql' | 'clock'>) {
+  const at = deps.clock.now();
+  const [org] = await deps.sql<{ id: string }[]>`insert into organizations (name, kind, created_at)
+    values (${`Ledger ${randomBytes(3).toString('hex')}`}, 'syndic_office', ${at}) returning id`;
+  const [building] = await deps.sql<{ id: string }[]>`insert into buildings (organization_id, name, street, postal_code, city, total_shares, language, created_at, updated_at)
+    values (${org!.id}, 'Ledger building', 'Rue 1', '1000', 'Bruxelles', 1000, 'fr', ${at}, ${at}) returning id`;
+
+  async function node(peerId = `12D3KooW${randomBytes(16).toString('hex').replace(/[0lIO]/g, 'x')}`): Promise<string> {
+    const [token] = await deps.sql<{ id: string }[]>`insert into grid_enrolment_tokens (token_hash, created_at, expires_at, used_at, used_by_peer_id)
+      values (${randomBytes(32).toString('hex')}, ${at}, ${at}, ${at}, ${peerId}) returning id`;
+    await deps.sql`insert into grid_nodes (peer_id, enrolment_token_id, terms_version, consent_at, enrolled_at)
+      values (${peerId}, ${token!.id}, 'test', ${at}, ${at})`;
+    return peerId;
+  }
+
+  async function draft(): Promise<string> {
+    const id = randomUUID();
+    await deps.sql`insert into grid_drafts (id, organization_id, building_id, document_type, locale, tone, template_version, status,
+        approved_at, created_at, updated_at)
+      values (${id}, ${org!.id}, ${building!.id}, 'convocation', 'fr', 'neutral', 'test', 'approved', ${at}, ${at}, ${at})`;
+    return id;
+  }
+
+  return { organizationId: org!.id, buildingId: building!.id, node, draft };
+}
