@@ -11,6 +11,8 @@ import { deliveryRoutes } from './modules/delivery/delivery.plugin.ts';
 import { notificationRoutes, notificationSocketRoutes } from './modules/notifications/notifications.plugin.ts';
 import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
+import { gridAdminRoutes } from './modules/grid/grid-admin.routes.ts';
+import { aiDraftRoutes } from './modules/grid/drafts.routes.ts';
 import { revenueRoutes } from './modules/grid/revenue.routes.ts';
 
 /**
@@ -24,6 +26,7 @@ export async function buildServer(deps: Deps): Promise<App> {
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
+    await gridAdminRoutes(api, deps);
     await revenueRoutes(api, deps);
     await api.register(async (org) => {
       org.addHook('onRequest', authenticateOrgRequest(deps));
@@ -35,6 +38,7 @@ export async function buildServer(deps: Deps): Promise<App> {
       await callRoutes(org, deps);
       await deliveryRoutes(org, deps);
       await notificationRoutes(org, deps);
+      await aiDraftRoutes(org, deps);
     }, { prefix: '/orgs/:orgId' });
   }, { prefix: '/api/v1' });
   return app;

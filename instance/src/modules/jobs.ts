@@ -2,6 +2,7 @@ import type { Deps } from '../platform/deps.ts';
 import { registerDeliveryJobs } from './delivery/delivery.jobs.ts';
 import { registerNotificationJobs } from './notifications/notifications.jobs.ts';
 import { registerLedgerJobs } from './grid/ledger.jobs.ts';
+import { registerGridJobs } from './grid/grid.jobs.ts';
 
 /** Every pg-boss queue and worker of the instance. Needs `deps.boss`; called once at start-up. */
 export async function registerJobs(deps: Deps): Promise<void> {
@@ -9,4 +10,5 @@ export async function registerJobs(deps: Deps): Promise<void> {
   await registerDeliveryJobs(deps);
   await registerNotificationJobs(deps);
   await registerLedgerJobs(deps);
+  await registerGridJobs(deps);
 }
