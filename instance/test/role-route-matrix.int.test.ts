@@ -141,10 +141,19 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'POST', url: '/webhooks', perm: 'org.manage_roles', body: () => ({ url: 'https://example.test/hook', eventTypes: ['matrix.test'] }) },
   { method: 'GET', url: '/webhooks/:webhookId/deliveries', perm: 'org.manage_roles' }, // before the DELETE
   { method: 'DELETE', url: '/webhooks/:webhookId', perm: 'org.manage_roles' },
+  { method: 'GET', url: '/buildings/:buildingId/ai-drafts', perm: 'payment.read' },
+  { method: 'POST', url: '/buildings/:buildingId/ai-drafts', perm: 'payment.write',
+    body: (i) => ({ documentType: 'reminder', ownerCallId: i.ownerCallId, level: 'gentle', locale: 'fr' }) },
+  { method: 'GET', url: '/buildings/:buildingId/ai-drafts/:draftId', perm: 'payment.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/ai-drafts/:draftId', perm: 'payment.write', body: () => ({ subject: 'Rappel : {{DUE_DATE}}',
+    body: 'Madame, Monsieur {{OWNER_NAME}}, nous vous prions de payer {{AMOUNT_DUE}} dû le {{DUE_DATE}} avec la communication {{PAYMENT_REF}}.' }) },
+  { method: 'POST', url: '/buildings/:buildingId/ai-drafts/:draftId/use-template', perm: 'payment.write' },
+  { method: 'POST', url: '/buildings/:buildingId/ai-drafts/:draftId/approve', perm: 'payment.write' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
-  'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh']);
+  'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh',
+  'POST /api/v1/grid/enrol']);
 
 const fill = (url: string, ids: Ids, orgId = ids.org) =>
   `/api/v1/orgs/${orgId}${url.replace(/:(\w+)/g, (_, k: keyof Ids) => ids[k])}`;
@@ -162,7 +171,8 @@ async function fingerprintOfB(): Promise<string> {
     'journal_entries', 'journal_lines', 'suppliers', 'distribution_keys', 'distribution_key_lots', 'expense_settings', 'expenses',
     'expense_lines', 'charge_allocations', 'budgets', 'calls', 'owner_calls', 'owner_call_lots', 'structured_communication_counters',
     'payments', 'payment_allocations', 'payment_requests', 'bank_statement_lines', 'archived_documents', 'deliveries',
-    'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts'];
+    'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts',
+    'grid_drafts', 'grid_attempts'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

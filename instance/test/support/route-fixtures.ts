@@ -3,6 +3,7 @@ import type { App } from '../../src/platform/http.ts';
 import { queueDelivery } from '../../src/modules/delivery/delivery.service.ts';
 import { publishEvent } from '../../src/modules/notifications/notifications.service.ts';
 import type { Actor } from './actors.ts';
+import { gridRouteIds } from '../../src/modules/grid/grid.fixture.ts';
 
 /**
  * One real id for every path parameter of the organization routes, in an organization already
@@ -13,6 +14,7 @@ export interface RouteIds {
   entryId: string; fiscalYearId: string; supplierId: string; keyId: string; expenseId: string;
   budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
   notificationId: string; webhookId: string;
+  modelId: string; peerId: string; draftId: string; ownerCallId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -56,6 +58,7 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     org: orgId, ...h!, tokenId: token.id, grantId: g!.id, entryId: entry.id, fiscalYearId: entry.fiscalYearId,
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
+    ...(await gridRouteIds(deps, orgId, h!.buildingId, admin.userId)),
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);

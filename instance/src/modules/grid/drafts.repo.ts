@@ -32,6 +32,11 @@ export async function findDraft(sql: Db, orgId: string, id: string, forUpdate = 
   return row ?? null;
 }
 
+export async function buildingExists(sql: Db, orgId: string, buildingId: string): Promise<boolean> {
+  const [row] = await sql`select 1 from buildings where organization_id = ${orgId} and id = ${buildingId}`;
+  return Boolean(row);
+}
+
 /** For the dispatcher, which knows only the job id (= draft id). */
 export async function findDraftById(sql: Db, id: string): Promise<DraftRow | null> {
   const [row] = await sql<DraftRow[]>`select ${sql.unsafe(DRAFT)} from grid_drafts where id = ${id}`;

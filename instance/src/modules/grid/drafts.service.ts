@@ -64,6 +64,7 @@ export async function getDraft(deps: DraftDeps, actor: ActorCtx, buildingId: str
 }
 
 export async function listDrafts(deps: DraftDeps, actor: ActorCtx, buildingId: string, limit: number) {
+  if (!(await repo.buildingExists(deps.sql, actor.organizationId, buildingId))) throw new AppError('building.not_found', 'Building not found', { id: buildingId });
   return repo.listDrafts(deps.sql, actor.organizationId, buildingId, limit);
 }
 
