@@ -14,6 +14,7 @@ import { systemRoutes } from './modules/system/system.routes.ts';
 import { gridAdminRoutes } from './modules/grid/grid-admin.routes.ts';
 import { aiDraftRoutes } from './modules/grid/drafts.routes.ts';
 import { revenueRoutes } from './modules/grid/revenue.routes.ts';
+import { mcpRoutes } from './modules/mcp/mcp.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -23,6 +24,7 @@ export async function buildServer(deps: Deps): Promise<App> {
   const app = await createHttp(deps.logger, { version: deps.version, trustProxy: deps.config.trustProxy });
   await systemRoutes(app, deps);
   await notificationSocketRoutes(app, deps);
+  await mcpRoutes(app, deps);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
