@@ -43,6 +43,14 @@ const envSchema = z.object({
   OUTBOX_DIR: z.string().min(1).optional(),
   /** Only for `koprogo create-admin`, instead of typing the password on standard input. */
   KOPROGO_ADMIN_PASSWORD: z.string().optional(),
+  /** Edge grid: the instance's libp2p listen multiaddr (e.g. /ip4/0.0.0.0/tcp/4001). Unset: the grid is off. */
+  GRID_LISTEN: z.string().regex(/^\/ip[46]\/[^/]+\/tcp\/\d{1,5}$/, 'a TCP multiaddr such as /ip4/0.0.0.0/tcp/4001').optional(),
+  /** The public multiaddr nodes dial (without /p2p/); unset: the first address actually listened on. */
+  GRID_ANNOUNCE: z.string().regex(/^\/(ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/\d{1,5}$/, 'a TCP multiaddr such as /dns4/grid.example/tcp/4001').optional(),
+  /** Where the instance finds the registry's GGUF files for token recounts (vocabulary only is loaded). */
+  GRID_MODELS_DIR: z.string().min(1).optional(),
+  GRID_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(8_000),
+  GRID_REDUNDANCY_PERCENT: z.coerce.number().int().min(0).max(100).default(3),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -81,6 +89,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly adminPassword: string | undefined;
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
+  readonly grid: { readonly listen: string | undefined; readonly announce: string | undefined; readonly modelsDir: string | undefined;
+    readonly keyFile: string; readonly leaseMs: number; readonly redundancyPercent: number };
 }
 
 export class ConfigError extends Error {
@@ -131,6 +141,8 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     adminPassword: e.KOPROGO_ADMIN_PASSWORD,
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: resolve(e.OUTBOX_DIR ?? `${e.KOPROGO_DATA_DIR}/outbox`) }),
+    grid: Object.freeze({ listen: e.GRID_LISTEN, announce: e.GRID_ANNOUNCE, modelsDir: e.GRID_MODELS_DIR ? resolve(e.GRID_MODELS_DIR) : undefined,
+      keyFile: resolve(`${e.KOPROGO_DATA_DIR}/grid/instance-key`), leaseMs: e.GRID_LEASE_MS, redundancyPercent: e.GRID_REDUNDANCY_PERCENT }),
   });
 }
 
@@ -158,4 +170,9 @@ export const configDocs: ReadonlyArray<[string, string]> = [
   ['OUTBOX_DIR', 'Where unsent mail is written when SMTP_URL is unset (default <KOPROGO_DATA_DIR>/outbox).'],
   ['KOPROGO_ADMIN_PASSWORD', 'Password for `create-admin` (otherwise read from standard input).'],
   ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
+  ['GRID_LISTEN', 'Edge grid libp2p listen multiaddr (e.g. /ip4/0.0.0.0/tcp/4001). Unset: the grid is off.'],
+  ['GRID_ANNOUNCE', 'Public multiaddr enrolled nodes dial (e.g. /dns4/grid.example/tcp/4001). Unset: the listen address.'],
+  ['GRID_MODELS_DIR', 'Folder of the registry\'s GGUF files, for token recounts of receipts (vocabulary only).'],
+  ['GRID_LEASE_MS', 'An edge node silent this long loses its job (default 8000).'],
+  ['GRID_REDUNDANCY_PERCENT', 'Share of grid jobs run a second time on another node and compared on facts (default 3).'],
 ];
