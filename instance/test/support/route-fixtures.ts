@@ -4,6 +4,7 @@ import { queueDelivery } from '../../src/modules/delivery/delivery.service.ts';
 import { publishEvent } from '../../src/modules/notifications/notifications.service.ts';
 import type { Actor } from './actors.ts';
 import { gridRouteIds } from '../../src/modules/grid/grid.fixture.ts';
+import { ledgerRouteIds } from '../../src/modules/grid/ledger.fixture.ts';
 
 /**
  * One real id for every path parameter of the organization routes, in an organization already
@@ -15,6 +16,7 @@ export interface RouteIds {
   budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
   notificationId: string; webhookId: string;
   modelId: string; peerId: string; draftId: string; ownerCallId: string;
+  period: string; workId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -59,6 +61,7 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
     ...(await gridRouteIds(deps, orgId, h!.buildingId, admin.userId)),
+    ...(await ledgerRouteIds(deps, orgId, h!.buildingId)),
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
