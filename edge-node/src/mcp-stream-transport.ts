@@ -159,3 +159,48 @@ export class McpStreamTransport implements Transport {
     this.onclose?.();
   }
 }
+
+/** The part of a zod schema the frame reader needs (kept structural so callers pass any zod schema). */
+export interface FrameSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown };
+}
+
+export interface JsonFrames {
+  /** Reads one frame and validates it; throws GridFrameError on bad JSON or a failed schema. */
+  read<T>(schema: FrameSchema<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  write(value: unknown, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+/**
+ * One-JSON-value-per-frame reader/writer over a stream, for the hello protocol: the node writes a
+ * `GridHello` and reads a `GridHelloAck`; the instance does the reverse.
+ */
+export function jsonFrames(stream: Stream, maxDataLength = GRID_MAX_FRAME_BYTES): JsonFrames {
+  const lp = lpStream(stream, { maxDataLength });
+  return {
+    async read<T>(schema: FrameSchema<T>, options?: { signal?: AbortSignal }): Promise<T> {
+      let bytes: Uint8Array;
+      try {
+        bytes = (await lp.read(options)).subarray();
+      } catch (err) {
+        const name = err instanceof Error ? err.name : '';
+        if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') throw new GridFrameError('frame_too_large', `Frame over ${maxDataLength} bytes`, { cause: err });
+        throw err;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(decoder.decode(bytes));
+      } catch (err) {
+        throw new GridFrameError('invalid_json', 'Frame is not UTF-8 JSON', { cause: err });
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw new GridFrameError('invalid_message', 'Frame does not match the expected message', { cause: parsed.error });
+      return parsed.data;
+    },
+    async write(value: unknown, options?: { signal?: AbortSignal }): Promise<void> {
+      const bytes = encoder.encode(JSON.stringify(value));
+      if (bytes.byteLength > maxDataLength) throw new GridFrameError('frame_too_large', `Outgoing frame of ${bytes.byteLength} bytes exceeds ${maxDataLength}`);
+      await lp.write(bytes, options);
+    },
+  };
+}
