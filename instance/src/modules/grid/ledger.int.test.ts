@@ -85,6 +85,12 @@ describe('revenue-share ledger', () => {
     const rows = await sql`select 1 from grid_work where job_id = ${job}`;
     expect(rows).toHaveLength(2);
     await expect(record({ peerId: n1, jobId: await fx.draft(), units: -1, tokensIn: 0, tokensOut: 0 })).rejects.toMatchObject({ code: 'grid_work.invalid' });
+    // The period is the month in Brussels: 23:30 UTC on 31 October is already November there.
+    // (In UTC it would be October, which is closed: the insert would be refused.)
+    const late = await sql.begin(async (tx) => recordWork(tx, { at: new Date('2026-10-31T23:30:00Z'), peerId: n1, jobId: await fx.draft(), units: 1, tokensIn: 1, tokensOut: 1 }));
+    expect(late).toMatchObject({ period: '2026-11', created: true });
+    const lastMinute = await sql.begin(async (tx) => recordWork(tx, { at: new Date('2026-11-30T22:59:00Z'), peerId: n2, jobId: await fx.draft(), units: 1, tokensIn: 1, tokensOut: 1 }));
+    expect(lastMinute).toMatchObject({ period: '2026-11', created: true });
   });
 
   it('corrects with a reversing entry in the open period, once', async () => {

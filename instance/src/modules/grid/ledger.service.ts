@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../platform/clock.ts';
+import { isoDate, type Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -44,7 +44,8 @@ const nonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Num
  */
 export async function recordWork(tx: Db, input: RecordWorkInput, clock?: Clock): Promise<RecordedWork> {
   const at = input.at ?? clock?.now();
-  const period = input.period ?? (input.at ? periodOfDate(input.at.toISOString().slice(0, 10)) : clock ? periodOfDate(clock.today()) : undefined);
+  // The month in Brussels, like every business date (clock.today() is Brussels too).
+  const period = input.period ?? (input.at ? periodOfDate(isoDate(input.at)) : clock ? periodOfDate(clock.today()) : undefined);
   if (!period || !PERIOD_PATTERN.test(period)) throw new AppError('grid_work.invalid_period', 'A period YYYY-MM (or a date) is required', { period });
   for (const k of ['units', 'tokensIn', 'tokensOut'] as const) {
     if (!nonNegativeInt(input[k])) throw new AppError('grid_work.invalid', `${k} must be a non-negative integer`, { field: k });
@@ -52,6 +53,7 @@ export async function recordWork(tx: Db, input: RecordWorkInput, clock?: Clock):
   if (input.energyMilliWh != null && !nonNegativeInt(input.energyMilliWh)) throw new AppError('grid_work.invalid', 'energyMilliWh must be a non-negative integer', { field: 'energyMilliWh' });
   if (input.priceCents !== undefined && !nonNegativeInt(input.priceCents)) throw new AppError('grid_work.invalid', 'priceCents must be a non-negative integer', { field: 'priceCents' });
 
+  if (!at) throw new AppError('grid_work.invalid', 'recordWork needs the time of the approval (at) or the clock', { field: 'at' });
   await repo.lockPeriod(tx, period);
   await repo.lockJob(tx, input.jobId);
   const existing = await repo.workOfJob(tx, input.jobId);
@@ -67,7 +69,7 @@ export async function recordWork(tx: Db, input: RecordWorkInput, clock?: Clock):
   }
   const row = await repo.insertWork(tx, {
     period, peerId: input.peerId, jobId: input.jobId, units: input.units, tokensIn: input.tokensIn, tokensOut: input.tokensOut,
-    energyMwh: input.energyMilliWh ?? null, priceCents, reversesId: null, reason: null, recordedBy: input.recordedBy ?? null, at: at ?? new Date(0),
+    energyMwh: input.energyMilliWh ?? null, priceCents, reversesId: null, reason: null, recordedBy: input.recordedBy ?? null, at,
   });
   return { workId: row.id, period, units: row.units, priceCents: row.priceCents, created: true };
 }
