@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActor, createOrganization, type Actor } from '../../../test/support/actors.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
@@ -83,6 +84,22 @@ describe('MCP tools over Streamable HTTP at /mcp', () => {
     expect(jwt.json().error.code).toBe('auth.token_invalid');
     const get = await app.inject({ method: 'GET', url: '/mcp', headers: { authorization: `Bearer ${tokens.adminA}` } });
     expect(get.statusCode).toBe(405);
+  });
+
+  it('never answers 500, whatever the body (random JSON, JSON-RPC with random params)', async () => {
+    const headers = { authorization: `Bearer ${tokens.adminA}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const post = (payload: string) => app.inject({ method: 'POST', url: '/mcp', headers, payload });
+    await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
+      const res = await post(JSON.stringify(body));
+      expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);
+    }), { numRuns: 60, seed: 20261125 });
+    const tools = ['list_buildings', 'owners_in_arrears', 'meeting_agenda', 'draft_reminder', 'draft_convocation', 'get_draft', 'approve_draft', 'nope'];
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...tools), fc.dictionary(fc.constantFrom('orgId', 'buildingId', 'draftId', 'asOf', 'level', 'x'), fc.jsonValue()),
+      async (name, args) => {
+        const res = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }));
+        expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);
+      }), { numRuns: 60, seed: 7 });
+    expect((await post('{"jsonrpc": "2.0", ')).statusCode).toBe(400);
   });
 
   it('lists the tools with their schemas', async () => {
