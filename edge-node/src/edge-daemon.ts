@@ -38,6 +38,10 @@ export interface EdgeDaemonOptions {
   maxConcurrent?: number;
   adIntervalMs?: number;
   maxBackoffMs?: number;
+  /** Called when the first connection attempt fails (the daemon keeps retrying). */
+  onUnreachable?: (err: Error) => void;
+  /** Called after every hello ack. */
+  onAck?: (ack: GridHelloAck) => void;
 }
 
 export class EdgeDaemon {
@@ -96,7 +100,14 @@ export class EdgeDaemon {
     this.libp2p.addEventListener('connection:close', (evt) => {
       if (evt.detail.remotePeer.equals(instancePeer) && evt.detail === this.connection) this.onDisconnected();
     });
-    await this.connect();
+    try {
+      await this.connect();
+    } catch (err) {
+      // A node outlives an instance restart or a network outage: keep trying, with backoff.
+      this.options.logger.warn({ err: (err as Error).message, retryInMs: this.backoffMs }, 'instance unreachable');
+      this.options.onUnreachable?.(err as Error);
+      this.scheduleReconnect();
+    }
   }
 
   /** Dials and says hello; resolves after the first ack. Throws if the instance cannot be reached. */
@@ -148,6 +159,7 @@ export class EdgeDaemon {
       this.lastAck = ack;
       if (ack.accepted) this.options.logger.info({ seq: ad.seq, acceptedModels: ack.acceptedModels?.length }, 'capability ad accepted');
       else this.options.logger.warn({ code: ack.code, message: ack.message }, 'capability ad refused by the instance');
+      this.options.onAck?.(ack);
       if (ack.earnings) void this.options.journal.append({ type: 'earnings', at: ack.serverTime, earnings: ack.earnings });
       return ack;
     } catch (err) {
