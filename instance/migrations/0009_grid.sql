@@ -119,7 +119,7 @@ create table grid_receipts (
   peer_id text not null references grid_nodes (peer_id),
   receipt jsonb not null,
   receipt_sha256 text not null unique check (receipt_sha256 ~ '^[0-9a-f]{64}$'),
-  verdict text not null check (verdict in ('accepted', 'accepted_recount_mismatch')),
+  verdict text not null check (verdict in ('accepted', 'accepted_recount_mismatch', 'accepted_unrecounted')),
   recounted_prompt_tokens integer not null check (recounted_prompt_tokens >= 0),
   recounted_output_tokens integer not null check (recounted_output_tokens >= 0),
   units bigint not null check (units >= 0),

@@ -70,7 +70,9 @@ export async function listDrafts(deps: DraftDeps, actor: ActorCtx, buildingId: s
 
 /** Stops any grid work still pending on the draft (the syndic took over): no credit for it. */
 async function cancelJob(deps: DraftDeps, d: repo.DraftRow) {
-  if (deps.boss && (d.status === 'queued' || d.status === 'generating')) await deps.boss.cancel(QUEUE[d.documentType], d.id).catch(() => {});
+  if (d.status !== 'queued' && d.status !== 'generating') return;
+  deps.grid?.cancel(d.id);
+  if (deps.boss) await deps.boss.cancel(QUEUE[d.documentType], d.id).catch(() => {});
 }
 
 async function replaceText(deps: DraftDeps, actor: ActorCtx, buildingId: string, id: string, source: 'template' | 'syndic',

@@ -94,7 +94,8 @@ export async function enrol(deps: AdminDeps & Pick<Deps, 'grid'>, req: GridEnrol
   const { signature, ...claim } = req;
   const now = deps.clock.now();
   const ts = Date.parse(claim.ts);
-  if (!Number.isFinite(ts) || Math.abs(ts - now.getTime()) > ENROLMENT_MAX_SKEW_MS) {
+  // Freshness against the node's clock is network time, not a business date: wall clock.
+  if (!Number.isFinite(ts) || Math.abs(ts - Date.now()) > ENROLMENT_MAX_SKEW_MS) {
     throw new AppError('grid.enrolment_stale', 'The enrolment request is too old or in the future; check the node\'s clock', { ts: claim.ts });
   }
   if (!(await verifyGrid(claim.peerId, 'enrol', claim, signature))) {

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
-import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 import { canonicalJson, gridSigningString, type GridSigningPurpose } from '@koprogo/protocols';
 
 /**
@@ -26,6 +24,7 @@ export async function signGrid(key: PrivateKey, purpose: GridSigningPurpose, pay
 /** True only for `peerId`'s valid Ed25519 signature of the payload; false on any malformed input. */
 export async function verifyGrid(peerId: string, purpose: GridSigningPurpose, payload: unknown, signature: string): Promise<boolean> {
   try {
+    const { peerIdFromString } = await import('@libp2p/peer-id'); // loaded on first use (idle memory)
     const publicKey = peerIdFromString(peerId).publicKey;
     if (!publicKey || publicKey.type !== 'Ed25519') return false;
     const sig = Buffer.from(signature, 'base64url');
@@ -41,6 +40,7 @@ export async function verifyGrid(peerId: string, purpose: GridSigningPurpose, pa
  * directory, created on first use. Its peer id is what enrolled nodes dial (`/p2p/<id>`).
  */
 export async function loadOrCreateGridKey(path: string): Promise<PrivateKey> {
+  const { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } = await import('@libp2p/crypto/keys');
   try {
     return privateKeyFromProtobuf(new Uint8Array(await readFile(path)));
   } catch (e) {
@@ -53,4 +53,7 @@ export async function loadOrCreateGridKey(path: string): Promise<PrivateKey> {
   return key;
 }
 
-export const peerIdOfKey = (key: PrivateKey): string => peerIdFromPrivateKey(key).toString();
+export async function peerIdOfKey(key: PrivateKey): Promise<string> {
+  const { peerIdFromPrivateKey } = await import('@libp2p/peer-id');
+  return peerIdFromPrivateKey(key).toString();
+}

@@ -12,5 +12,7 @@ export interface GridRuntime {
   hangUp(peerId: string): Promise<void>;
   /** Nudges the dispatcher (a job was queued, a node became idle). */
   wake(): void;
+  /** Aborts the attempt running for a draft (the syndic took over): the node stops, nothing is credited. */
+  cancel(draftId: string): void;
   stop(): Promise<void>;
 }
