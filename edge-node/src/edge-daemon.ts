@@ -54,6 +54,7 @@ export class EdgeDaemon {
   private seq = 0;
   private stopping = false;
   private backoffMs = 1_000;
+  private lastEarnings: string | undefined;
   /** The last ack from the instance (whether it accepted our ad). */
   lastAck: GridHelloAck | undefined;
 
@@ -160,7 +161,11 @@ export class EdgeDaemon {
       if (ack.accepted) this.options.logger.info({ seq: ad.seq, acceptedModels: ack.acceptedModels?.length }, 'capability ad accepted');
       else this.options.logger.warn({ code: ack.code, message: ack.message }, 'capability ad refused by the instance');
       this.options.onAck?.(ack);
-      if (ack.earnings) void this.options.journal.append({ type: 'earnings', at: ack.serverTime, earnings: ack.earnings });
+      // Journal the instance's figures only when they change (acks come every minute).
+      if (ack.earnings && JSON.stringify(ack.earnings) !== this.lastEarnings) {
+        this.lastEarnings = JSON.stringify(ack.earnings);
+        void this.options.journal.append({ type: 'earnings', at: ack.serverTime, earnings: ack.earnings });
+      }
       return ack;
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)));
