@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
-  checkSplit, entryText, jobPriceCents, PERIOD_PATTERN, periodEnd, periodOfDate, splitPeriod, type LedgerEntry, type PeriodSplit,
+  checkSplit, entryText, jobPriceCents, LedgerInvariantError, PERIOD_PATTERN, periodEnd, periodOfDate, splitPeriod, type LedgerEntry, type PeriodSplit,
 } from './ledger.domain.ts';
 import * as repo from './ledger.repo.ts';
 
@@ -112,7 +112,7 @@ export async function closePeriod(deps: Pick<Deps, 'sql' | 'clock'>, input: { pe
   if (deps.clock.today() < periodEnd(period)) {
     throw new AppError('grid_period.not_ended', `Period ${period} has not ended yet (it can be closed from ${periodEnd(period)})`, { period });
   }
-  return deps.sql.begin(async (tx) => {
+  return guarded(() => deps.sql.begin(async (tx) => {
     await repo.lockPeriod(tx, period);
     const done = await repo.closeOf(tx, period);
     if (done) return { close: done, created: false };
@@ -135,7 +135,17 @@ export async function closePeriod(deps: Pick<Deps, 'sql' | 'clock'>, input: { pe
     });
     checkSplit(fromRows(close, await repo.ledgerOfPeriod(tx, period)));
     return { close, created: true };
-  }) as Promise<{ close: repo.CloseRow; created: boolean }>;
+  }) as Promise<{ close: repo.CloseRow; created: boolean }>);
+}
+
+/** A broken invariant rolls the close back and is reported with a stable code, never as a crash. */
+export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LedgerInvariantError) throw new AppError('grid_ledger.invariant_broken', err.message, undefined, { cause: err });
+    throw err;
+  }
 }
 
 function asNumber(v: bigint): number {

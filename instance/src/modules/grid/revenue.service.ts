@@ -2,7 +2,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import { splitPeriod } from './ledger.domain.ts';
 import * as repo from './ledger.repo.ts';
-import { fromRows } from './ledger.service.ts';
+import { fromRows, guarded } from './ledger.service.ts';
 
 /**
  * Revenue-share statements: a period's report (provisional while open, the ledger once closed) and
@@ -19,7 +19,7 @@ export interface PeriodReport {
 }
 
 export async function periodReport(deps: Pick<Deps, 'sql'>, period: string): Promise<PeriodReport> {
-  return deps.sql.begin('isolation level repeatable read', async (tx) => {
+  return guarded(() => deps.sql.begin('isolation level repeatable read', async (tx) => {
     const totals = await repo.periodTotals(tx, period);
     const close = await repo.closeOf(tx, period);
     const split = close
@@ -35,7 +35,7 @@ export async function periodReport(deps: Pick<Deps, 'sql'>, period: string): Pro
         ...t, devCents: Number(money.get(t.peerId)?.devCents ?? 0n), solCents: Number(money.get(t.peerId)?.solCents ?? 0n),
       })),
     };
-  }) as Promise<PeriodReport>;
+  }) as Promise<PeriodReport>);
 }
 
 export async function listPeriods(deps: Pick<Deps, 'sql'>, limit = 24) {
