@@ -90,9 +90,13 @@ async function draftGenerate(runtime: NodeRuntime, args: GridDraftGenerateInput,
   const ticker = setInterval(() => progress(tokens === 0 ? 'prefill' : 'alive'), GRID_LIVENESS_TICK_MS);
   progress('started');
   try {
+    const promptTokens = await runtime.engine.countTokens(model.path, args.prompt);
+    // A context just large enough (KV memory matters on a Pi), within the model's and a 4,096-token cap.
+    const needed = promptTokens + args.maxTokens + 8;
+    if (needed > model.contextSize) log.warn({ needed, contextSize: model.contextSize }, 'prompt and budget exceed the model context: the prompt will be shifted');
     const result = await runtime.engine.generate({
       modelPath: model.path, prompt: args.prompt, jsonSchema: args.outputSchema, maxTokens: args.maxTokens, seed: args.seed,
-      temperature: args.temperature, threads: runtime.threadsFor(model.sha256), signal, contextSize: model.contextSize,
+      temperature: args.temperature, threads: runtime.threadsFor(model.sha256), signal, contextSize: Math.min(model.contextSize, 4096, Math.max(512, needed)),
       onTokens: (count) => {
         tokens = count;
         if (count - lastReported >= GRID_PROGRESS_EVERY_TOKENS) {
@@ -105,7 +109,6 @@ async function draftGenerate(runtime: NodeRuntime, args: GridDraftGenerateInput,
     const draft: GridDraft | null = parsed?.success ? parsed.data : null;
     let stopReason: GridStopReason = result.stopReason === 'aborted' ? (extra.signal.aborted ? 'aborted' : 'deadline') : result.stopReason;
     if (stopReason === 'stop' && draft === null) stopReason = 'maxTokens'; // parsed JSON outside the draft bounds: treat as truncated
-    const promptTokens = await runtime.engine.countTokens(model.path, args.prompt);
     const outputTokens = draft ? await runtime.engine.countTokens(model.path, canonicalJson(draft)) : 0;
     const finished = Date.now();
     const receipt: GridReceipt = {
