@@ -122,7 +122,8 @@ export class Dispatcher {
   async #run(job: Job<DraftJob>, role: Role, draft: drafts.DraftRow, node: OnlineNode, modelSha256: string, paramsMillions: number,
     attemptNo: number, truncatedBefore: boolean, abort: AbortController): Promise<void> {
     const { deps } = this.#p;
-    const args = this.#arguments(draft, attemptNo, modelSha256, truncatedBefore ? 2 * BASE_MAX_TOKENS : BASE_MAX_TOKENS, node);
+    const maxTokens = await this.#budget(node, modelSha256, draft, truncatedBefore ? 2 * BASE_MAX_TOKENS : BASE_MAX_TOKENS);
+    const args = this.#arguments(draft, attemptNo, modelSha256, maxTokens, node);
     const promptSha256 = canonicalSha256(args);
     const startedAtMs = Date.now();
     await drafts.insertAttempt(deps.sql, { organizationId: draft.organizationId, jobId: draft.id, attempt: attemptNo, peerId: node.peerId,
@@ -165,6 +166,15 @@ export class Dispatcher {
     await repo.adjustReputation(deps.sql, node.peerId, 0, 'done');
     deps.logger.info({ jobId: draft.id, attempt: attemptNo, peerId: node.peerId, busyMs }, 'grid draft ready');
     if (randomInt(100) < deps.config.grid.redundancyPercent) await this.#redundantRun(draft, node, modelSha256, paramsMillions, attemptNo, output, args.seed);
+  }
+
+  /** The output budget, within the model's context once the prompt is in it (counted with the model's own tokenizer). */
+  async #budget(node: OnlineNode, modelSha256: string, draft: drafts.DraftRow, wanted: number): Promise<number> {
+    const context = node.ad.models.find((m) => m.sha256 === modelSha256)?.contextSize;
+    const prompt = await this.#p.tokenizer.count(modelSha256, reminderPrompt({ level: draft.level ?? 'gentle', locale: draft.locale, tone: draft.tone }))
+      .catch(() => null);
+    if (!context || prompt === null) return wanted;
+    return Math.max(16, Math.min(wanted, context - prompt - 8));
   }
 
   #arguments(draft: drafts.DraftRow, attempt: number, modelSha256: string, maxTokens: number, node: OnlineNode, seed = randomInt(2 ** 31)): GridDraftGenerateInput {

@@ -21,6 +21,8 @@ export function reminderPlaceholders(level: ReminderLevel): string[] {
 }
 
 export function reminderPrompt(p: ReminderPromptInput): string {
+  // A short prompt (grid-design §11: under about 400 tokens; time to first token dominates on a Pi). The
+  // legal frame is the instance's job (verify.domain.ts appends it), so the model writes the framing prose only.
   const example = reminderTemplate(p.level, p.locale);
   const names = reminderPlaceholders(p.level).map((n) => `{{${n}}}`).join(', ');
   return [
@@ -29,7 +31,6 @@ export function reminderPrompt(p: ReminderPromptInput): string {
     'Write no digits, amounts, dates, account numbers or references yourself: only placeholders carry facts.',
     'Answer with JSON {"subject": string, "body": string}.',
     `Example subject: ${example.subject}`,
-    `Example body: ${example.body}`,
   ].join('\n');
 }
 
