@@ -16,6 +16,7 @@ let node: Libp2p;
 let connection: Connection;
 const serverFaults: Array<string | undefined> = [];
 const serverCloses: number[] = [];
+const serverErrors: number[] = [];
 
 function serveMcp(stream: Stream) {
   const server = new McpServer({ name: 'test-node', version: '0.0.0' });
@@ -29,8 +30,10 @@ function serveMcp(stream: Stream) {
   });
   const transport = new McpStreamTransport(stream);
   let closes = 0;
+  let errors = 0;
   transport.onclose = () => { closes += 1; };
-  stream.addEventListener('close', () => setTimeout(() => { serverFaults.push(transport.fault); serverCloses.push(closes); }, 20));
+  transport.onerror = () => { errors += 1; };
+  stream.addEventListener('close', () => setTimeout(() => { serverFaults.push(transport.fault); serverCloses.push(closes); serverErrors.push(errors); }, 20));
   void server.connect(transport);
 }
 
@@ -92,6 +95,8 @@ describe('McpStreamTransport over a libp2p stream', () => {
     await closed;
     expect(stream.status).not.toBe('open');
     await expect.poll(() => serverFaults.at(-1)).toBe('frame_too_large');
+    expect(serverErrors.at(-1)).toBe(1);
+    expect(serverCloses.at(-1)).toBe(1);
   });
 
   it('resets the stream on a frame that is not JSON-RPC, and other streams keep working', async () => {

@@ -87,8 +87,8 @@ export class McpStreamTransport implements Transport {
 
   /** Resets the stream: the attempt is over and the remote sees an error. */
   abort(error: Error): void {
+    this.finish(); // first, so the stream's 'close' event does not report our own reset as an error
     this.stream.abort(error);
-    this.finish();
   }
 
   private async readLoop(): Promise<void> {
