@@ -97,6 +97,8 @@ export const AiDraftSchema = z.object({
   body: z.string().nullable(),
   flags: z.array(z.string()),
   attempts: z.number().int(),
+  /** Why the last grid attempt failed (`connection_lost`, `receipt_forged`, `verify_number_outside_placeholder`…). */
+  lastFault: z.string().nullable(),
   /** Only once approved: the text with the real values. */
   final: z.object({ subject: z.string(), body: z.string() }).nullable(),
   approvedAt: DateTimeSchema.nullable(),

@@ -28,7 +28,7 @@ export function toDraftDto(d: DraftRow): AiDraftDto {
   return {
     id: d.id, buildingId: d.buildingId, documentType: d.documentType, ownerCallId: d.ownerCallId, level: d.level, locale: d.locale,
     tone: d.tone, status: d.status, source: d.source, statusMessage: STATUS_MESSAGE[d.status], subject: d.subjectTemplate, body: d.bodyTemplate,
-    flags: d.flags, attempts: d.attempts, final: d.subjectFinal !== null && d.bodyFinal !== null ? { subject: d.subjectFinal, body: d.bodyFinal } : null,
+    flags: d.flags, attempts: d.attempts, lastFault: d.lastFault, final: d.subjectFinal !== null && d.bodyFinal !== null ? { subject: d.subjectFinal, body: d.bodyFinal } : null,
     approvedAt: d.approvedAt?.toISOString() ?? null, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString(),
   };
 }
