@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -52,6 +53,13 @@ beforeAll(async () => {
     await stream.close();
   });
   http = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/models/stories260K.gguf' && testModelPath) {
+      void stat(testModelPath).then((s) => {
+        res.writeHead(200, { 'content-length': s.size, etag: '"m1"' });
+        createReadStream(testModelPath!).pipe(res);
+      });
+      return;
+    }
     let raw = '';
     req.on('data', (c) => { raw += c; });
     req.on('end', async () => {
@@ -101,10 +109,12 @@ describe('koprogo-edge command line', () => {
     expect(missing.stderr).toMatch(/model file not found/);
   });
 
-  it.skipIf(skipWithoutModel)('registers a model, starts, says hello, reports status, and stops on SIGTERM', async () => {
-    const add = await run(['models', 'add', testModelPath!, '--name', 'stories']);
-    expect(add.code).toBe(0);
+  it.skipIf(skipWithoutModel)('downloads and registers a model, starts, says hello, reports status, and stops on SIGTERM', async () => {
+    const add = await run(['models', 'add', `${instanceUrl}/models/stories260K.gguf`, '--name', 'stories']);
+    expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toMatch(/sha256 {2}247a25ed/);
+    expect(add.stdout).toContain(join(dir, 'models', 'stories260K.gguf'));
+    expect(add.stderr).toMatch(/\[#{30}\] 100%/);
     const started = await run(['start', '--log-level', 'error', '--load-watts', '6.5', '--idle-watts', '2'], { until: /running as 12D3KooW/ });
     for (let i = 0; i < 200 && hellos.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(hellos).toHaveLength(1);

@@ -18,6 +18,7 @@ let base: string;
 let dir: string;
 const requests: Array<{ range: string | undefined; ifRange: string | undefined }> = [];
 let dropsLeft = 0;
+let etag = '"v1"';
 
 function serve(req: IncomingMessage, res: import('node:http').ServerResponse) {
   requests.push({ range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined });
@@ -26,10 +27,10 @@ function serve(req: IncomingMessage, res: import('node:http').ServerResponse) {
     return;
   }
   const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-  const from = match && req.headers['if-range'] === '"v1"' ? Number(match[1]) : 0;
+  const from = match && req.headers['if-range'] === etag ? Number(match[1]) : 0;
   const slice = body.subarray(from);
   res.writeHead(from > 0 ? 206 : 200, {
-    'content-length': slice.byteLength, etag: '"v1"', 'accept-ranges': 'bytes',
+    'content-length': slice.byteLength, etag, 'accept-ranges': 'bytes',
     ...(from > 0 ? { 'content-range': `bytes ${from}-${body.byteLength - 1}/${body.byteLength}` } : {}),
   });
   if (dropsLeft > 0) {
@@ -83,6 +84,22 @@ describe('resumable model download', () => {
     expect(result.resumed).toBe(true);
     expect(requests[1]!.range).toBe(`bytes=${partial}-`);
     expect(createHash('sha256').update(await readFile(dest)).digest('hex')).toBe(sha);
+  });
+
+  it('starts again from zero when the file changed on the server (If-Range no longer matches)', async () => {
+    requests.length = 0;
+    dropsLeft = 1;
+    const dest = join(dir, 'd.gguf');
+    await expect(downloadFile(`${base}/d.gguf`, dest, { retries: 0 })).rejects.toThrow();
+    etag = '"v2"';
+    try {
+      const result = await downloadFile(`${base}/d.gguf`, dest, { retries: 0 });
+      expect(result).toEqual({ bytes: body.byteLength, resumed: false });
+      expect(requests[1]!.ifRange).toBe('"v1"');
+      expect(createHash('sha256').update(await readFile(dest)).digest('hex')).toBe(sha);
+    } finally {
+      etag = '"v1"';
+    }
   });
 
   it('fails clearly on an HTTP error without retrying', async () => {
