@@ -13,7 +13,7 @@ import { seedDemo } from '../demo/seed-demo.ts';
  * The MCP tools against a real instance: a real SDK Client over Streamable HTTP (/mcp on the
  * instance) and over stdio (the koprogo-mcp bin, spawned), with real API tokens of several roles.
  */
-const { app, deps, clock } = await createTestApp();
+const { app, deps, clock, logs } = await createTestApp({ captureLogs: true });
 // Set up 40 days ago, so the call for funds sent then is overdue today.
 clock.set(new Date(Date.now() - 40 * 86_400_000));
 const orgA = await createOrganization(deps, 'MCP A');
@@ -136,6 +136,17 @@ describe('MCP tools over Streamable HTTP at /mcp', () => {
     expect(errorText(await call(c, 'list_buildings', { orgId: '../../admin' }))).toMatch(/orgId|uuid/i);
     expect(errorText(await call(c, 'draft_reminder', { buildingId: A1, ownerCallId: A1, level: 'angry', locale: 'fr' }))).toMatch(/level/);
     expect(errorText(await call(c, 'owners_in_arrears', { buildingId: A1, asOf: '2026-02-30' }))).toMatch(/asOf|date/i);
+  });
+
+  it('runs the tools\' API calls under the MCP request\'s id (one trail in the log)', async () => {
+    const client = new Client({ name: 'mcp-int-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`),
+      { requestInit: { headers: { authorization: `Bearer ${tokens.adminA}`, 'x-request-id': 'mcp-trail-1' } } }));
+    clients.push(client);
+    structured(await call(client, 'list_buildings', {}));
+    const trail = logs.map((l) => JSON.parse(l) as { reqId?: string; req?: { method?: string; path?: string } }).filter((l) => l.reqId === 'mcp-trail-1');
+    expect(trail.some((l) => l.req?.method === 'POST' && l.req.path === '/mcp')).toBe(true);
+    expect(trail.some((l) => l.req?.path === `/api/v1/orgs/${orgA.id}/buildings`)).toBe(true);
   });
 
   it('says plainly what this instance does not have', async () => {

@@ -39,7 +39,9 @@ export async function mcpRoutes(app: App, deps: Deps): Promise<void> {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'authorization') headers.set(k, v);
     const request = new Request(`${IN_PROCESS_BASE}/mcp`, { method: 'POST', headers, body: JSON.stringify(req.body ?? null) });
-    const api = createApiClient({ baseUrl: IN_PROCESS_BASE, token, fetch: inProcess });
+    // The tools' API calls carry this request's id, so the log ties them to the MCP call.
+    const api = createApiClient({ baseUrl: IN_PROCESS_BASE, token,
+      fetch: (url, init) => inProcess(url, { ...init, headers: { ...init.headers, 'x-request-id': req.id } }) });
     const response = await handleMcpRequest(request, req.body, { api, defaultOrgId: organizationId });
     return sendResponse(reply, response);
   });
