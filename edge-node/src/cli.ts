@@ -114,6 +114,7 @@ async function start(this: Command, opts: { maxConcurrent: number; logLevel: str
     identity, enrolment, models, bench: benchResults, engine, journal: new Journal(state), logger, power,
     maxConcurrent: opts.maxConcurrent,
     onUnreachable: (err) => process.stderr.write(`instance unreachable at ${enrolment.bootstrapAddr} (${err.message}); retrying with backoff\n`),
+    onBench: (results) => void state.writeBench(results).catch((err) => logger.warn({ err }, 'bench.json not written')),
     onAck: (ack) => void writeRun({ lastAckAt: ack.serverTime, accepted: ack.accepted, code: ack.code }).catch(() => undefined),
   });
   await writeRun({});

@@ -5,7 +5,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { Connection } from '@libp2p/interface';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
-  GRID_DRAFT_JSON_SCHEMA, GRID_HELLO_PROTOCOL, GRID_MCP_PROTOCOL, GridDraftGenerateOutputSchema, GridHelloSchema, GridNodeStatusSchema,
+  GRID_DRAFT_JSON_SCHEMA, GRID_HELLO_PROTOCOL, GRID_MCP_PROTOCOL, GridBenchSchema, GridDraftGenerateOutputSchema, GridHelloSchema, GridNodeStatusSchema,
   type GridDraftGenerateInput, type GridHello, type GridHelloAck,
 } from '@koprogo/protocols';
 import type { Libp2p } from 'libp2p';
@@ -204,6 +204,19 @@ describe.skipIf(skipWithoutModel)('edge daemon with a test-side instance (real l
     const status = GridNodeStatusSchema.parse((await client.callTool({ name: 'node_status', arguments: {} })).structuredContent);
     expect(status).toMatchObject({ peerId: daemon.peerId, busy: false, activeJobs: 0, maxConcurrent: 1, loadedModelSha256: TEST_MODEL_SHA256 });
     expect(status.jobsCompleted).toBeGreaterThanOrEqual(1);
+    await client.close();
+  });
+
+  it('re-measures a model on request (node_benchmark) and advertises the result', async () => {
+    const client = await mcpClient();
+    const result = await client.callTool({ name: 'node_benchmark', arguments: { modelSha256: TEST_MODEL_SHA256 } });
+    expect(result.isError).toBeFalsy();
+    const bench = GridBenchSchema.parse(result.structuredContent);
+    expect(bench.modelSha256).toBe(TEST_MODEL_SHA256);
+    expect(bench.decodeTokPerSec).toBeGreaterThan(0);
+    const seen = hellos.length;
+    await waitFor(() => hellos.length > seen);
+    expect(hellos.at(-1)!.hello.signedAd.ad.bench).toEqual([bench]);
     await client.close();
   });
 

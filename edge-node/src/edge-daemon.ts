@@ -40,6 +40,8 @@ export interface EdgeDaemonOptions {
   maxBackoffMs?: number;
   /** Called when the first connection attempt fails (the daemon keeps retrying). */
   onUnreachable?: (err: Error) => void;
+  /** Called with every benchmark result after node_benchmark (the CLI saves them to bench.json). */
+  onBench?: (results: BenchEntry[]) => void;
   /** Called after every hello ack. */
   onAck?: (ack: GridHelloAck) => void;
 }
@@ -74,6 +76,11 @@ export class EdgeDaemon {
       threadsFor: (sha) => threads.get(sha) ?? Math.max(1, availableParallelism() - 1),
       instancePeerId: options.enrolment.instancePeerId,
       startedAt: Date.now(),
+      onBench: (entry) => {
+        threads.set(entry.modelSha256, entry.threads);
+        options.bench = [...options.bench.filter((b) => b.modelSha256 !== entry.modelSha256), entry];
+        options.onBench?.(options.bench);
+      },
       active: 0,
       jobsCompleted: 0,
     };

@@ -2,15 +2,16 @@ import { readFile } from 'node:fs/promises';
 import type { PrivateKey } from '@libp2p/interface';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
-  canonicalJson, GRID_DRAFT_TOOL, GRID_LIVENESS_TICK_MS, GRID_PROGRESS_EVERY_TOKENS, GRID_STATUS_TOOL, GridDraftGenerateInputShape,
-  GridDraftGenerateOutputShape, GridDraftSchema, GridNodeStatusOutputShape,
+  canonicalJson, GRID_BENCHMARK_TOOL, GRID_DRAFT_TOOL, GRID_LIVENESS_TICK_MS, GRID_PROGRESS_EVERY_TOKENS, GRID_STATUS_TOOL, GridDraftGenerateInputShape,
+  GridDraftGenerateOutputShape, GridDraftSchema, GridNodeBenchmarkInputShape, GridNodeBenchmarkOutputShape, GridNodeStatusOutputShape,
   type GridDraft, type GridDraftGenerateInput, type GridDraftGenerateOutput, type GridNodeStatus, type GridReceipt, type GridStopReason,
 } from '@koprogo/protocols';
+import { benchModel } from './bench.ts';
 import { canonicalSha256, signGridPayload } from './grid-signing.ts';
 import type { Journal, JobOutcome } from './journal.ts';
 import type { LlamaEngine } from './llm.ts';
 import type { Logger } from './logger.ts';
-import type { ModelEntry } from './state.ts';
+import type { BenchEntry, ModelEntry } from './state.ts';
 
 /**
  * The MCP tools a node serves on each `/koprogo/mcp/1.0.0` stream (grid-design §4.3): a fresh McpServer
@@ -31,6 +32,8 @@ export interface NodeRuntime {
   /** The instance this node is enrolled with: receipts for any other are refused. */
   instancePeerId: string;
   startedAt: number;
+  /** A fresh benchmark result (node_benchmark): the daemon uses its thread count and advertises it. */
+  onBench?: (entry: BenchEntry) => void;
   active: number;
   jobsCompleted: number;
 }
@@ -46,6 +49,24 @@ export function createNodeMcpServer(runtime: NodeRuntime): McpServer {
     inputSchema: GridDraftGenerateInputShape,
     outputSchema: GridDraftGenerateOutputShape,
   }, (args, extra) => draftGenerate(runtime, args, extra));
+  server.registerTool(GRID_BENCHMARK_TOOL, {
+    description: 'Re-measure a model (prefill and decode tokens/s with all cores and one fewer); refused while a job runs.',
+    inputSchema: GridNodeBenchmarkInputShape,
+    outputSchema: GridNodeBenchmarkOutputShape,
+  }, async ({ modelSha256 }) => {
+    const model = runtime.models().get(modelSha256);
+    if (!model) return refuse('node.model_unknown', `Model ${modelSha256} is not registered on this node`);
+    if (runtime.active > 0) return refuse('node.busy', 'A job is running; benchmark later');
+    runtime.active += 1;
+    try {
+      const entry = await benchModel(runtime.engine, model, { runs: 1 });
+      runtime.onBench?.(entry);
+      const { tried: _tried, ...bench } = entry;
+      return { content: [{ type: 'text', text: JSON.stringify(bench) }], structuredContent: bench };
+    } finally {
+      runtime.active -= 1;
+    }
+  });
   server.registerTool(GRID_STATUS_TOOL, {
     description: 'Whether the node is busy, its loaded model, uptime, temperature and throttling.',
     outputSchema: GridNodeStatusOutputShape,

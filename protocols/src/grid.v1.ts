@@ -317,6 +317,12 @@ export const GridNodeStatusOutputShape = {
 export const GridNodeStatusSchema = z.object(GridNodeStatusOutputShape);
 export type GridNodeStatus = z.infer<typeof GridNodeStatusSchema>;
 
+// ── node_benchmark ───────────────────────────────────────────────────────────
+/** Re-measures a model on the node (all cores and one fewer) and returns the faster; refused while busy. */
+export const GRID_BENCHMARK_TOOL = 'node_benchmark';
+export const GridNodeBenchmarkInputShape = { modelSha256: Sha256HexSchema };
+export const GridNodeBenchmarkOutputShape = GridBenchSchema.shape;
+
 // ── Countersignature (instance side, section 8) ─────────────────────────────
 /** Signed by the instance's grid key as `gridSigningString('countersignature', value)`. */
 export const GridReceiptCountersignatureSchema = z.object({
