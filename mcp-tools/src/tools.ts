@@ -57,10 +57,14 @@ export function createKoprogoMcpServer(opts: ToolsOptions): McpServer {
 
   server.registerTool('list_buildings', {
     title: 'List buildings',
-    description: 'The buildings (co-ownerships) of the organization the caller may see, with their id, name and address.',
-    inputSchema: { orgId, q: z.string().max(200).optional().describe('Filter on name or city') },
+    description: 'The buildings (co-ownerships) of the organization the caller may see, with their id, name and address '
+      + '(200 per page; pass nextCursor back as cursor for the next page).',
+    inputSchema: {
+      orgId, q: z.string().max(200).optional().describe('Filter on name or city'),
+      cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page'),
+    },
     annotations: { readOnlyHint: true },
-  }, async (args) => run(args.orgId, async () => ok(await api.get(`${org(args.orgId)}/buildings`, { q: args.q, limit: 200 }))));
+  }, async (args) => run(args.orgId, async () => ok(await api.get(`${org(args.orgId)}/buildings`, { q: args.q, cursor: args.cursor, limit: 200 }))));
 
   server.registerTool('owners_in_arrears', {
     title: 'Owners in arrears',
