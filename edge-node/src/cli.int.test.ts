@@ -115,10 +115,11 @@ describe('koprogo-edge command line', () => {
     expect(add.stdout).toMatch(/sha256 {2}247a25ed/);
     expect(add.stdout).toContain(join(dir, 'models', 'stories260K.gguf'));
     expect(add.stderr).toMatch(/\[#{30}\] 100%/);
-    const started = await run(['start', '--log-level', 'error', '--load-watts', '6.5', '--idle-watts', '2'], { until: /running as 12D3KooW/ });
+    const started = await run(['start', '--log-level', 'error', '--load-watts', '6.5', '--idle-watts', '2', '--availability', 'solar_surplus'], { until: /running as 12D3KooW/ });
     for (let i = 0; i < 200 && hellos.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(hellos).toHaveLength(1);
     expect(hellos[0]!.signedAd.ad.power).toEqual({ idleMw: 2000, loadMw: 6500, source: 'meter' });
+    expect(hellos[0]!.signedAd.ad.availability).toEqual({ kind: 'solar_surplus' });
     for (let i = 0; i < 100; i++) {
       if ((await readFile(join(dir, 'run.json'), 'utf8').catch(() => '')).includes('lastAckAt')) break;
       await new Promise((r) => setTimeout(r, 25));

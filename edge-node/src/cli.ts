@@ -95,7 +95,7 @@ async function bench(this: Command, opts: { runs: number }) {
   }
 }
 
-async function start(this: Command, opts: { maxConcurrent: number; logLevel: string; loadWatts?: number; idleWatts?: number; powerSource?: PowerProfile['source'] }) {
+async function start(this: Command, opts: { maxConcurrent: number; logLevel: string; loadWatts?: number; idleWatts?: number; powerSource?: PowerProfile['source']; availability: 'always' | 'solar_surplus' }) {
   const state = stateOf(this);
   const { identity, enrolment } = await requireEnrolment(state);
   const models = await requireModels(state);
@@ -111,7 +111,7 @@ async function start(this: Command, opts: { maxConcurrent: number; logLevel: str
   const startedAt = new Date().toISOString();
   const writeRun = (extra: Record<string, unknown>) => writeFile(state.path('run.json'), JSON.stringify({ pid: process.pid, startedAt, ...extra }), { mode: 0o600 });
   const daemon = new EdgeDaemon({
-    identity, enrolment, models, bench: benchResults, engine, journal: new Journal(state), logger, power,
+    identity, enrolment, models, bench: benchResults, engine, journal: new Journal(state), logger, power, availability: { kind: opts.availability },
     maxConcurrent: opts.maxConcurrent,
     onUnreachable: (err) => process.stderr.write(`instance unreachable at ${enrolment.bootstrapAddr} (${err.message}); retrying with backoff\n`),
     onBench: (results) => void state.writeBench(results).catch((err) => logger.warn({ err }, 'bench.json not written')),
@@ -198,6 +198,7 @@ export function buildCli(): Command {
     .option('--load-watts <w>', 'measured power under load (default: an estimate for this class of machine)', watts)
     .option('--idle-watts <w>', 'measured power when idle', watts)
     .addOption(new Option('--power-source <source>', 'where the watts come from').choices(['meter', 'rapl', 'class-default']))
+    .addOption(new Option('--availability <kind>', 'what the node tells the instance about when it runs (solar_surplus is self-declared)').choices(['always', 'solar_surplus']).default('always'))
     .addOption(new Option('--log-level <level>', 'log level (logs are JSON on stderr)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
     .action(start);
   program.command('status')

@@ -35,6 +35,8 @@ export interface EdgeDaemonOptions {
   journal: Journal;
   logger: Logger;
   power: PowerProfile;
+  /** Advertised availability; default always. "solar_surplus" is self-declared (grid-design §10). */
+  availability?: GridCapabilityAd['availability'];
   maxConcurrent?: number;
   adIntervalMs?: number;
   maxBackoffMs?: number;
@@ -149,7 +151,7 @@ export class EdgeDaemon {
       })),
       power: o.power,
       maxConcurrent: this.runtime.maxConcurrent,
-      availability: { kind: 'always' },
+      availability: o.availability ?? { kind: 'always' },
     };
   }
 
