@@ -25,6 +25,8 @@ export interface NodeScript {
   delayMs?: number;
   /** Sign the receipt with another key (a forgery). */
   forgeSignature?: boolean;
+  /** Send no progress at all while "generating" (a frozen node: the lease runs out). */
+  silent?: boolean;
   /** Put another output hash in the receipt. */
   wrongOutputHash?: boolean;
   /** Declare this many more output tokens than the real count. */
@@ -109,7 +111,7 @@ async function generate(node: TestNode, countTokens: (t: string) => number, args
   const token = extra._meta?.progressToken;
   for (let t = 0; t < (s.delayMs ?? 0); t += 100) {
     if (extra.signal.aborted) throw new Error('aborted');
-    if (token !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: 16 * (t / 100 + 1), total: args.maxTokens } });
+    if (token !== undefined && !s.silent) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: 16 * (t / 100 + 1), total: args.maxTokens } });
     await new Promise((r) => setTimeout(r, 100));
   }
   const draft = (s.draft ?? (() => GOOD_FR_DRAFT))(args);

@@ -1,19 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { canonicalJson, type GridEnrolmentClaim } from '@koprogo/protocols';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { canonicalJson, type GridEnrolmentClaim } from '@koprogo/protocols';
-import { getLlama, type LlamaModel } from 'node-llama-cpp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createActor, createOrganization } from '../../../test/support/actors.ts';
-import { createTestApp } from '../../../test/support/test-app.ts';
-import { signAccessToken } from '../auth/tokens.ts';
-import { seedDemo } from '../demo/seed-demo.ts';
+import { enqueueDraft } from './drafts.service.ts';
 import { signGrid } from './grid-crypto.ts';
-import { createTestNode, GOOD_FR_DRAFT, type NodeScript, type TestNode } from './grid-node.fixture.ts';
-import { startGrid } from './grid.p2p.ts';
+import { createTestNode, GOOD_FR_DRAFT, type TestNode } from './grid-node.fixture.ts';
+import { gridTestInstance, TEST_MODEL_SHA, waitFor } from './grid-setup.fixture.ts';
 import { verifyChain } from './receipts.service.ts';
 
 /**
@@ -24,88 +18,15 @@ import { verifyChain } from './receipts.service.ts';
 const root = resolve(import.meta.dirname, '../../../../');
 const modelPath = [resolve(root, '../shared/models/stories260K.gguf'), resolve(root, '../../shared/models/stories260K.gguf')].find(existsSync);
 if (!modelPath && process.env.KOPROGO_REQUIRE_TEST_MODEL === '1') throw new Error('stories260K.gguf not found');
-const MODEL_SHA = '247a25ed32cb767c1b66b69447b180fade94874732fbdeef04cd1c03619f55b7';
-
-const waitFor = async <T>(probe: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> => {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 50))) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-  }
-};
 
 describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenizer)', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'koprogo-grid-'));
-  const t = await createTestApp({ withJobs: true, env: { KOPROGO_DATA_DIR: dataDir, GRID_LISTEN: '/ip4/127.0.0.1/tcp/0',
-    GRID_MODELS_DIR: modelPath ? resolve(modelPath, '..') : dataDir, GRID_LEASE_MS: '1500', GRID_REDUNDANCY_PERCENT: '0' } });
-  const { app, deps } = t;
-  deps.grid = await startGrid(deps);
-  const grid = deps.grid!;
-  const llama = await getLlama({ gpu: false, build: 'never' });
-  const vocab: LlamaModel = await llama.loadModel({ modelPath: modelPath!, vocabOnly: true });
-  const countTokens = (text: string) => vocab.tokenize(text).length;
-  const nodes: TestNode[] = [];
-  afterAll(async () => {
-    for (const n of nodes) await n.stop().catch(() => {});
-    await grid.stop();
-    await vocab.dispose();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const g = await gridTestInstance(modelPath!);
+  afterAll(() => g.close());
+  const { app, deps, grid, asAdmin, inOrg, buildingId, ownerCalls, countTokens, enrolNode, draftOf, status, org, syndic, headersOf } = g;
+  const requestDraft = (ownerCallId = ownerCalls[0]!.id) => g.requestDraft(ownerCallId);
 
-  const org = await createOrganization(deps);
-  const admin = await createActor(deps, { organizationId: org.id, grants: [{ role: 'admin' }], isInstanceAdmin: true });
-  const syndic = await createActor(deps, { organizationId: org.id, grants: [{ role: 'syndic' }] });
-  await seedDemo(deps, { organizationId: org.id, actorUserId: admin.userId });
-  // Tokens signed at the test clock's time (the clock moves a month forward below).
-  const headersOf = async (a: typeof admin) => ({ authorization: `Bearer ${await signAccessToken(deps.secrets.jwtKey,
-    { userId: a.userId, sessionId: a.sessionId }, t.clock.now(), deps.config.accessTokenTtlSeconds)}` });
-  const asAdmin = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
-    app.inject({ method, url, headers: await headersOf(admin), ...(payload ? { payload } : {}) });
-  const inOrg = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
-    app.inject({ method, url: `/api/v1/orgs/${org.id}${url}`, headers: await headersOf(syndic), ...(payload ? { payload } : {}) });
-
-  // PII canaries: the owner, the building's IBAN and the amount are real values that must never reach a node.
-  const [b] = await deps.sql<{ id: string }[]>`select id from buildings where organization_id = ${org.id} and language = 'fr' order by name limit 1`;
-  const buildingId = b!.id;
-  const owners = deps.sql`select h.person_id from holdings h join lots l on l.id = h.lot_id where l.building_id = ${buildingId}`;
-  await deps.sql`update persons set last_name = 'Canaryname', first_name = 'Zorglub', email = 'canary@example.org'
-    where organization_id = ${org.id} and kind = 'natural' and id in (${owners})`;
-  await deps.sql`update persons set company_name = 'Zorglub Canaryname SA' where organization_id = ${org.id} and kind = 'legal' and id in (${owners})`;
-  await deps.sql`update persons set street = 'Rue du Canari 77' where organization_id = ${org.id} and street is not null and id in (${owners})`;
-  await inOrg('PATCH', `/buildings/${buildingId}/fund-settings`, { currentAccountIban: 'BE68539007547034', reserveAccountIban: 'BE62510007547061' });
-  const today = deps.clock.today();
-  const call = (await inOrg('POST', `/buildings/${buildingId}/calls`, { fund: 'ordinary', periodLabel: 'Canary period', dueDate: today, totalCents: 123_457 })).json();
-  expect((await inOrg('POST', `/buildings/${buildingId}/calls/${call.id}/send`, {})).statusCode).toBe(200);
-  t.clock.advance(30 * 86_400_000); // a month later the owner calls are overdue
-  const ownerCalls = await deps.sql<{ id: string; communication: string; amount: string }[]>`select id, communication, amount_cents::text as amount
-    from owner_calls where organization_id = ${org.id} and call_id = ${call.id} order by id`;
-
-  async function enrolNode(script: NodeScript = {}): Promise<TestNode> {
-    const token = (await asAdmin('POST', '/api/v1/grid/enrolment-tokens', { label: 'test' })).json().token;
-    const key = await generateKeyPair('Ed25519');
-    const claim: GridEnrolmentClaim = { peerId: peerIdFromPrivateKey(key).toString(), token, ts: new Date().toISOString() };
-    const res = await app.inject({ method: 'POST', url: '/api/v1/grid/enrol', payload: { ...claim, signature: await signGrid(key, 'enrol', claim) } });
-    expect(res.statusCode, res.body).toBe(201);
-    const node = await createTestNode({ key, models: [{ name: 'stories260K', sha256: MODEL_SHA }], instancePeerId: grid.peerId, countTokens, script });
-    nodes.push(node);
-    await node.connect(res.json().bootstrapAddr);
-    expect((await node.hello()).accepted).toBe(true);
-    return node;
-  }
-
-  async function requestDraft(ownerCallId = ownerCalls[0]!.id) {
-    const res = await inOrg('POST', `/buildings/${buildingId}/ai-drafts`, { documentType: 'reminder', ownerCallId, level: 'gentle', locale: 'fr' });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  }
-  const draftOf = async (id: string) => (await inOrg('GET', `/buildings/${buildingId}/ai-drafts/${id}`)).json();
-  const status = (id: string, s: string) => waitFor(async () => { const d = await draftOf(id); return d.status === s ? d : null; }, 15_000);
-
-  it('registers the model; a job waits visibly while no node can run it; the syndic may take the template', async () => {
-    const model = await asAdmin('POST', '/api/v1/grid/models', { name: 'stories260K', sha256: MODEL_SHA, paramsMillions: 1,
-      role: 'reminder', promptTemplateVersion: 'reminder-v1' });
-    expect(model.statusCode, model.body).toBe(201);
-    expect((await asAdmin('POST', '/api/v1/grid/models', { name: 'again', sha256: MODEL_SHA, paramsMillions: 1, role: 'reminder',
+  it('refuses a second registration of a model; a job waits visibly while no node can run it; the syndic may take the template', async () => {
+    expect((await asAdmin('POST', '/api/v1/grid/models', { name: 'again', sha256: TEST_MODEL_SHA, paramsMillions: 1, role: 'reminder',
       promptTemplateVersion: 'x' })).statusCode).toBe(409);
     const id = await requestDraft(ownerCalls[1]!.id);
     await new Promise((r) => setTimeout(r, 700));
@@ -149,7 +70,7 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
 
   it('refuses unenrolled peers at the gater; audits bad ads; goes online with a good one', async () => {
     const stranger = await createTestNode({ models: [], instancePeerId: grid.peerId, countTokens });
-    nodes.push(stranger);
+    afterAll(() => stranger.stop());
     // The dialler may finish its side of the handshake; the instance's gater then closes the connection.
     const refused = async (n: TestNode) => {
       await n.connect(grid.bootstrapAddr()).catch(() => {});
@@ -167,9 +88,9 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(unknown).toMatchObject({ accepted: true, acceptedModels: [] });
     const events = await deps.sql<{ kind: string }[]>`select kind from grid_events where peer_id = ${node.peerId} order by id`;
     expect(events.map((e) => e.kind)).toEqual(['grid.ad_bad_signature', 'grid.ad_stale_seq', 'grid.ad_expired', 'grid.ad_unknown_model']);
-    expect((await node.hello()).acceptedModels).toEqual([MODEL_SHA]);
+    expect((await node.hello()).acceptedModels).toEqual([TEST_MODEL_SHA]);
     const listed = (await asAdmin('GET', `/api/v1/grid/nodes/${node.peerId}`)).json();
-    expect(listed).toMatchObject({ status: 'online', models: [{ sha256: MODEL_SHA }] });
+    expect(listed).toMatchObject({ status: 'online', models: [{ sha256: TEST_MODEL_SHA }] });
     // Revoked: its connection is closed and it cannot come back.
     await asAdmin('POST', `/api/v1/grid/nodes/${node.peerId}/revoke`, { reason: 'test' });
     await waitFor(async () => node.libp2p.getConnections().length === 0, 5_000);
@@ -238,6 +159,35 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(rep!.reputation).toBeLessThan(500 - 100);
     expect((await deps.sql`select 1 from grid_receipts where peer_id = ${forger.peerId}`).length).toBe(0);
     for (const n of [forger, liar, honest]) await n.stop();
+  });
+
+  it('takes a job away from a silent (frozen) node when its lease runs out; the job is enqueued once per draft', async () => {
+    const frozen = await enrolNode({ silent: true, delayMs: 6_000 });
+    const id = await requestDraft(ownerCalls[5]!.id);
+    expect(await enqueueDraft(deps.boss!, null, { id, organizationId: org.id, documentType: 'reminder' })).toBeNull();
+    await waitFor(async () => frozen.calls.length > 0);
+    const lostAt = Date.now();
+    await waitFor(async () => (await deps.sql`select 1 from grid_attempts where job_id = ${id} and fault = 'lease_expired'`).length > 0);
+    expect(Date.now() - lostAt).toBeLessThan(1_500 + 2_000);
+    const other = await enrolNode();
+    const ready = await status(id, 'ready');
+    expect(ready.attempts).toBe(2);
+    expect((await deps.sql`select peer_id from grid_attempts where job_id = ${id} and state = 'succeeded'`).map((r) => r.peer_id)).toEqual([other.peerId]);
+    for (const n of [frozen, other]) await n.stop();
+  });
+
+  it('stops the node when the syndic takes the template during generation: attempt cancelled, nothing credited', async () => {
+    const slow = await enrolNode({ delayMs: 5_000 });
+    const id = await requestDraft(ownerCalls[6]!.id);
+    await waitFor(async () => slow.calls.length > 0);
+    const t0 = Date.now();
+    expect((await inOrg('POST', `/buildings/${buildingId}/ai-drafts/${id}/use-template`)).json()).toMatchObject({ status: 'ready', source: 'template' });
+    await waitFor(async () => (await deps.sql`select 1 from grid_attempts where job_id = ${id} and fault = 'cancelled'`).length > 0, 2_000);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    await inOrg('POST', `/buildings/${buildingId}/ai-drafts/${id}/approve`);
+    expect(await deps.sql`select 1 from grid_work where job_id = ${id}`).toHaveLength(0);
+    expect(await deps.sql`select 1 from grid_receipts where job_id = ${id}`).toHaveLength(0);
+    await slow.stop();
   });
 
   it('credits a recount, not inflated token counts, and records the mismatch', async () => {
