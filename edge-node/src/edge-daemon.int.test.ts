@@ -220,6 +220,17 @@ describe.skipIf(skipWithoutModel)('edge daemon with a test-side instance (real l
     await client.close();
   });
 
+  it('re-benchmarks its models when idle (weekly in production) and advertises the result', async () => {
+    const before = hellos.at(-1)!.hello.signedAd.ad.bench[0]!.measuredAt;
+    await daemon.rebenchIdle();
+    expect(daemon.runtime.active).toBe(0);
+    const seen = hellos.length;
+    await waitFor(() => hellos.length > seen);
+    const after = hellos.at(-1)!.hello.signedAd.ad.bench;
+    expect(after).toHaveLength(1);
+    expect(after[0]!.measuredAt > before).toBe(true);
+  });
+
   it('reconnects and says hello again when the instance drops the connection', async () => {
     const before = hellos.length;
     await instance.hangUp(nodeConnection!.remotePeer);

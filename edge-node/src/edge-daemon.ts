@@ -8,6 +8,7 @@ import {
   type GridCapabilityAd, type GridHello, type GridHelloAck,
 } from '@koprogo/protocols';
 import type { Libp2p } from 'libp2p';
+import { benchModel } from './bench.ts';
 import { signGridPayload } from './grid-signing.ts';
 import type { Identity } from './identity.ts';
 import type { Journal } from './journal.ts';
@@ -24,6 +25,8 @@ import { EDGE_NODE_VERSION, NODE_LLAMA_CPP_VERSION } from './version.ts';
  * NATs), say hello with a signed capability ad, serve `/koprogo/mcp/1.0.0` to the instance only, re-ad
  * every minute, and reconnect with backoff when the connection drops.
  */
+const WEEK_MS = 7 * 24 * 3_600_000;
+
 export interface PowerProfile { idleMw: number; loadMw: number; source: 'meter' | 'rapl' | 'class-default' }
 
 export interface EdgeDaemonOptions {
@@ -42,7 +45,9 @@ export interface EdgeDaemonOptions {
   maxBackoffMs?: number;
   /** Called when the first connection attempt fails (the daemon keeps retrying). */
   onUnreachable?: (err: Error) => void;
-  /** Called with every benchmark result after node_benchmark (the CLI saves them to bench.json). */
+  /** Re-benchmark every model this often, when idle (grid-design §3: weekly); 0 disables. */
+  rebenchIntervalMs?: number;
+  /** Called with every benchmark result (node_benchmark, weekly re-run); the CLI saves them to bench.json. */
   onBench?: (results: BenchEntry[]) => void;
   /** Called after every hello ack. */
   onAck?: (ack: GridHelloAck) => void;
@@ -54,6 +59,7 @@ export class EdgeDaemon {
   private libp2p: Libp2p | undefined;
   private connection: Connection | undefined;
   private adTimer: NodeJS.Timeout | undefined;
+  private benchTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private seq = 0;
   private stopping = false;
@@ -110,6 +116,8 @@ export class EdgeDaemon {
     this.libp2p.addEventListener('connection:close', (evt) => {
       if (evt.detail.remotePeer.equals(instancePeer) && evt.detail === this.connection) this.onDisconnected();
     });
+    const rebench = this.options.rebenchIntervalMs ?? WEEK_MS;
+    if (rebench > 0) this.benchTimer = setInterval(() => void this.rebenchIdle(), rebench);
     try {
       await this.connect();
     } catch (err) {
@@ -182,6 +190,22 @@ export class EdgeDaemon {
     }
   }
 
+  /** Re-measures every model while no job runs; a job arriving meanwhile is refused as busy. */
+  async rebenchIdle(): Promise<void> {
+    for (const model of this.options.models) {
+      if (this.stopping || this.runtime.active > 0) return;
+      this.runtime.active += 1;
+      try {
+        this.runtime.onBench?.(await benchModel(this.options.engine, model, { runs: 1 }));
+      } catch (err) {
+        this.options.logger.warn({ err, model: model.name }, 'benchmark failed');
+      } finally {
+        this.runtime.active -= 1;
+      }
+    }
+    this.options.logger.info({ bench: this.options.bench.map((b) => ({ model: b.modelSha256.slice(0, 12), threads: b.threads, decode: b.decodeTokPerSec })) }, 'models re-benchmarked');
+  }
+
   private onDisconnected(): void {
     clearInterval(this.adTimer);
     this.connection = undefined;
@@ -205,6 +229,7 @@ export class EdgeDaemon {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.adTimer);
+    clearInterval(this.benchTimer);
     clearTimeout(this.reconnectTimer);
     await this.libp2p?.stop();
   }
