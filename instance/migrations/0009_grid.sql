@@ -147,3 +147,20 @@ create table grid_events (
   at timestamptz not null
 );
 create index grid_events_peer on grid_events (peer_id, id desc);
+
+-- ── Energy per attempt (grid-design §10): estimated from the instance-measured busy time and the ──
+-- node's declared power profile; integers (mW, ms, mWh). A node-measured figure is stored beside it.
+create table grid_energy (
+  job_id uuid not null,
+  attempt integer not null,
+  peer_id text not null references grid_nodes (peer_id),
+  busy_ms integer not null check (busy_ms >= 0),
+  load_mw integer not null check (load_mw >= 0),
+  idle_mw integer not null check (idle_mw >= 0),
+  source text not null check (source in ('meter', 'rapl', 'class-default')),
+  total_mwh bigint not null check (total_mwh >= 0),
+  marginal_mwh bigint not null check (marginal_mwh >= 0),
+  declared_mwh bigint check (declared_mwh >= 0),
+  primary key (job_id, attempt),
+  foreign key (job_id, attempt) references grid_attempts (job_id, attempt)
+);

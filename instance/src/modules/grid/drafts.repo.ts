@@ -130,3 +130,10 @@ export async function failOrphanAttempts(sql: Db, at: Date): Promise<number> {
     where state = 'running' returning job_id`;
   return rows.length;
 }
+
+export async function insertEnergy(sql: Db, e: { jobId: string; attempt: number; peerId: string; busyMs: number; loadMw: number; idleMw: number;
+  source: string; totalMwh: number; marginalMwh: number; declaredMwh: number | null }): Promise<void> {
+  await sql`insert into grid_energy (job_id, attempt, peer_id, busy_ms, load_mw, idle_mw, source, total_mwh, marginal_mwh, declared_mwh)
+    values (${e.jobId}, ${e.attempt}, ${e.peerId}, ${e.busyMs}, ${e.loadMw}, ${e.idleMw}, ${e.source}, ${e.totalMwh}, ${e.marginalMwh}, ${e.declaredMwh})
+    on conflict do nothing`;
+}

@@ -11,6 +11,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { REPUTATION_FAULT, REPUTATION_FORGED } from './credit.service.ts';
 import * as drafts from './drafts.repo.ts';
 import { QUEUE, QUEUE_OPTIONS, type DraftJob } from './drafts.service.ts';
+import { attemptEnergy } from './energy.domain.ts';
 import { canonicalSha256 } from './grid-crypto.ts';
 import type { NodeBook, OnlineNode } from './grid.nodes.ts';
 import * as repo from './grid.repo.ts';
@@ -149,6 +150,7 @@ export class Dispatcher {
       const ended = await drafts.endAttempt(tx, draft.id, attemptNo, { state: verdict.ok ? 'succeeded' : 'failed',
         fault: verdict.ok ? null : `verify_${verdict.fault}`, nodeFault: !verdict.ok, stopReason: output.stopReason, busyMs }, new Date());
       if (!ended) return null; // late: the attempt was already failed (lease lost, cancelled)
+      await energy(tx, draft.id, attemptNo, node, busyMs, output.signedReceipt.receipt.energyMilliWh);
       // A valid receipt is work done: countersigned and chained even when the draft fails verification (credit: approved only).
       await appendReceipt(tx, this.#p.key, output.signedReceipt, counts, paramsMillions, new Date());
       if (verdict.ok) {
@@ -250,7 +252,9 @@ export class Dispatcher {
   async #endFailed(job: Job<DraftJob>, role: Role, draft: drafts.DraftRow, node: OnlineNode, attemptNo: number, o: Outcome, busyMs: number) {
     const ended = await drafts.endAttempt(this.#p.deps.sql, draft.id, attemptNo, { state: 'failed', fault: o.fault, nodeFault: o.nodeFault,
       stopReason: o.stopReason, busyMs }, new Date());
-    if (ended) await this.#afterFailure(job, role, draft, node, attemptNo, o);
+    if (!ended) return;
+    await energy(this.#p.deps.sql, draft.id, attemptNo, node, busyMs, o.output?.signedReceipt.receipt.energyMilliWh);
+    await this.#afterFailure(job, role, draft, node, attemptNo, o);
   }
 
   async #afterFailure(job: Job<DraftJob>, role: Role, draft: drafts.DraftRow, node: OnlineNode, attemptNo: number, o: Outcome) {
@@ -294,6 +298,7 @@ export class Dispatcher {
       if (o.ok) o = await this.#judge(o.output!, pick.node, args, promptSha256, startedAtMs, draft);
       const agree = o.ok && factsOf(o.output!.draft!) === factsOf(firstOutput.draft!);
       await deps.sql.begin(async (tx) => {
+        await energy(tx, draft.id, attemptNo, pick.node, Date.now() - startedAtMs, o.output?.signedReceipt.receipt.energyMilliWh);
         await drafts.endAttempt(tx, draft.id, attemptNo, { state: agree ? 'succeeded' : 'failed', fault: agree ? null : o.fault ?? 'redundancy_disagreement',
           nodeFault: !agree, stopReason: o.stopReason, busyMs: Date.now() - startedAtMs }, new Date());
         if (o.ok) {
@@ -309,4 +314,12 @@ export class Dispatcher {
       pick.node.active -= 1;
     }
   }
+}
+
+/** Every attempt, successful or not, gets its energy row (grid-design §10); the node's own figure beside it. */
+async function energy(db: import('../../platform/db.ts').Db, jobId: string, attempt: number, node: OnlineNode, busyMs: number, declared: number | undefined) {
+  const busy = Math.min(Math.max(0, busyMs), 3_600_000);
+  const { totalMwh, marginalMwh } = attemptEnergy(busy, node.ad.power);
+  await drafts.insertEnergy(db, { jobId, attempt, peerId: node.peerId, busyMs: busy, loadMw: node.ad.power.loadMw, idleMw: node.ad.power.idleMw,
+    source: node.ad.power.source, totalMwh, marginalMwh, declaredMwh: declared ?? null });
 }

@@ -138,6 +138,11 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(attempts).toEqual([{ peer_id: slow.peerId, state: 'failed', fault: 'connection_lost' },
       { peer_id: backup.peerId, state: 'succeeded', fault: null }]);
     expect(ready.source).toBe('grid');
+    // Every attempt, failed or not, has its integer energy row from the busy time and the declared profile (9 W load).
+    const energy = await deps.sql<{ busy: number; total: string }[]>`select busy_ms as busy, total_mwh::text as total from grid_energy
+      where job_id = ${id} order by attempt`;
+    expect(energy).toHaveLength(2);
+    for (const e of energy) expect(Number(e.total)).toBe(Math.floor((9_000 * e.busy) / 3_600_000 + 0.5));
     await inOrg('POST', `/buildings/${buildingId}/ai-drafts/${id}/approve`);
     expect((await deps.sql`select peer_id from grid_work where job_id = ${id}`).map((r) => r.peer_id)).toEqual([backup.peerId]);
     await backup.stop();

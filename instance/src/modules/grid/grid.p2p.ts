@@ -46,6 +46,9 @@ export async function startGrid(deps: Deps): Promise<GridRuntime | null> {
     streamMuxers: [yamux()],
     services: { identify: identify(), ping: ping() },
     connectionMonitor: { pingInterval: PING_INTERVAL_MS, abortConnectionOnPingFailure: true },
+    // Several nodes may share one public address (a home or an office behind NAT); libp2p's default of 5
+    // inbound connections per second per host would refuse their reconnections. The gater still applies.
+    connectionManager: { inboundConnectionThreshold: 50 },
     // The instance never dials nodes: they dial it (from behind NATs) and it opens job streams back.
     connectionGater: { denyInboundEncryptedConnection: denied, denyDialPeer: () => true },
   });
