@@ -1,17 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { PrivateKey } from '@libp2p/interface';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { McpStreamTransport } from '@koprogo/edge-node/mcp-stream-transport';
-import {
-  GRID_DRAFT_JSON_SCHEMA, GRID_DRAFT_TOOL, GRID_MCP_PROTOCOL, GridDraftGenerateOutputSchema,
-  type GridDraftGenerateInput, type GridDraftGenerateOutput,
-} from '@koprogo/protocols';
+import { GRID_DRAFT_JSON_SCHEMA, type GridDraftGenerateInput, type GridDraftGenerateOutput } from '@koprogo/protocols';
 import type { Job, PgBoss } from 'pg-boss';
 import type { Deps } from '../../platform/deps.ts';
 import { REPUTATION_FAULT, REPUTATION_FORGED } from './credit.service.ts';
 import * as drafts from './drafts.repo.ts';
 import { QUEUE, QUEUE_OPTIONS, type DraftJob } from './drafts.service.ts';
 import { attemptEnergy } from './energy.domain.ts';
+import { callDraftGenerate, type Outcome } from './grid.call.ts';
 import { canonicalSha256 } from './grid-crypto.ts';
 import type { NodeBook, OnlineNode } from './grid.nodes.ts';
 import * as repo from './grid.repo.ts';
@@ -31,7 +27,6 @@ export const BASE_MAX_TOKENS = 400;
 const ROLES = ['reminder', 'convocation'] as const;
 type Role = (typeof ROLES)[number];
 
-interface Outcome { ok: boolean; fault: string | null; nodeFault: boolean; stopReason: string | null; output?: GridDraftGenerateOutput }
 
 export interface DispatcherParts {
   deps: Pick<Deps, 'sql' | 'logger' | 'config'> & { boss: PgBoss };
@@ -130,7 +125,7 @@ export class Dispatcher {
     await drafts.insertAttempt(deps.sql, { organizationId: draft.organizationId, jobId: draft.id, attempt: attemptNo, peerId: node.peerId,
       nonce: args.nonce, promptSha256 }, new Date(startedAtMs));
     await drafts.setDraftStatus(deps.sql, draft.id, 'generating', { attempts: attemptNo }, new Date(startedAtMs));
-    let outcome = await this.#call(node, args, abort);
+    let outcome = await callDraftGenerate(node, args, abort, this.#p.deps.config.grid.leaseMs);
     if (outcome.ok) outcome = await this.#judge(outcome.output!, node, args, promptSha256, startedAtMs, draft);
     const busyMs = Date.now() - startedAtMs;
     if (!outcome.ok) {
@@ -194,46 +189,6 @@ export class Dispatcher {
     };
   }
 
-  /** One MCP call on a fresh stream. The lease is the progress stream; a stall or the hard cap aborts it. */
-  async #call(node: OnlineNode, args: GridDraftGenerateInput, abort: AbortController): Promise<Outcome> {
-    const { config } = this.#p.deps;
-    const bench = node.ad.bench.find((b) => b.modelSha256 === args.modelSha256);
-    const prefillMs = 1_000 * 400 / Math.max(1, bench?.prefillTokPerSec ?? 50);
-    const stallMs = 2 * prefillMs + 10_000;
-    const hardCapMs = Math.ceil(1.5 * (prefillMs + 1_000 * args.maxTokens / Math.max(1, bench?.decodeTokPerSec ?? 5) + 30_000));
-    let lastProgress = -1;
-    let lastGrowth = Date.now();
-    const stall = setInterval(() => {
-      if (Date.now() - lastGrowth > stallMs) abort.abort(new Error('stalled'));
-    }, 250);
-    let transport: McpStreamTransport | null = null;
-    const client = new Client({ name: 'koprogo-instance', version: '1' });
-    try {
-      const stream = await node.connection.newStream(GRID_MCP_PROTOCOL, { signal: AbortSignal.timeout(5_000) });
-      transport = new McpStreamTransport(stream);
-      await client.connect(transport, { signal: abort.signal, timeout: config.grid.leaseMs });
-      const result = await client.callTool({ name: GRID_DRAFT_TOOL, arguments: args }, undefined, {
-        timeout: config.grid.leaseMs, resetTimeoutOnProgress: true, maxTotalTimeout: hardCapMs, signal: abort.signal,
-        onprogress: (p) => { if (p.progress > lastProgress) { lastProgress = p.progress; lastGrowth = Date.now(); } },
-      });
-      if (result.isError) {
-        const text = JSON.stringify(result.content).slice(0, 300);
-        return { ok: false, fault: 'tool_error', nodeFault: !text.includes('node.busy'), stopReason: null };
-      }
-      const parsed = GridDraftGenerateOutputSchema.safeParse(result.structuredContent);
-      if (!parsed.success) return { ok: false, fault: 'bad_output', nodeFault: true, stopReason: null };
-      return { ok: true, fault: null, nodeFault: false, stopReason: parsed.data.stopReason, output: parsed.data };
-    } catch (err) {
-      const reason = abort.signal.aborted ? String((abort.signal.reason as Error)?.message ?? 'aborted') : (err as Error).message;
-      const fault = transport?.fault ? `frame_${transport.fault}` : reason === 'stalled' ? 'stall'
-        : reason.startsWith('cancelled') ? 'cancelled' : /timed out|timeout/i.test(reason) ? 'lease_expired' : 'connection_lost';
-      return { ok: false, fault, nodeFault: fault !== 'cancelled' && reason !== 'instance stopping', stopReason: null };
-    } finally {
-      clearInterval(stall);
-      await client.close().catch(() => {});
-    }
-  }
-
   /** Receipt checks (§8), then the stop reason: a truncation is retried with a larger budget, not blamed. */
   async #judge(output: GridDraftGenerateOutput, node: OnlineNode, args: GridDraftGenerateInput, promptSha256: string, startedAtMs: number,
     draft: drafts.DraftRow): Promise<Outcome> {
@@ -294,7 +249,7 @@ export class Dispatcher {
       const startedAtMs = Date.now();
       await drafts.insertAttempt(deps.sql, { organizationId: draft.organizationId, jobId: draft.id, attempt: attemptNo, peerId: pick.node.peerId,
         nonce: args.nonce, promptSha256 }, new Date(startedAtMs));
-      let o = await this.#call(pick.node, args, new AbortController());
+      let o = await callDraftGenerate(pick.node, args, new AbortController(), deps.config.grid.leaseMs);
       if (o.ok) o = await this.#judge(o.output!, pick.node, args, promptSha256, startedAtMs, draft);
       const agree = o.ok && factsOf(o.output!.draft!) === factsOf(firstOutput.draft!);
       await deps.sql.begin(async (tx) => {
