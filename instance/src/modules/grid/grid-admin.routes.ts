@@ -75,6 +75,13 @@ export async function gridAdminRoutes(app: App, deps: Deps): Promise<void> {
     schema: { tags, summary: 'One node (instance administrator)', params: GridNodeParamsSchema, response: { 200: GridNodeSchema, ...errorResponses } },
   }, async (req) => nodeDto(await service.getNode(deps, req.user, req.params.peerId)));
 
+  app.get('/grid/receipts/chain', {
+    onRequest: userAuth,
+    schema: { tags, summary: 'Check the hash-chained, countersigned receipts from the genesis (instance administrator)',
+      response: { 200: z.object({ receipts: z.number().int(), headHash: z.string().nullable(), intact: z.boolean(), brokenAtSeq: z.number().int().nullable() }),
+        ...errorResponses } },
+  }, async (req) => service.receiptChain(deps, req.user));
+
   app.post('/grid/nodes/:peerId/revoke', {
     onRequest: userAuth,
     schema: { tags, summary: 'Revoke a node: refused from now on, connections closed (instance administrator)', params: GridNodeParamsSchema,

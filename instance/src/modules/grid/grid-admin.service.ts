@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit.repo.ts';
 import type { UserContext } from '../access/access.plugin.ts';
 import { sha256 } from '../auth/tokens.ts';
 import { verifyGrid } from './grid-crypto.ts';
+import { verifyChain } from './receipts.service.ts';
 import * as repo from './grid.repo.ts';
 
 /**
@@ -112,4 +113,14 @@ export async function enrol(deps: AdminDeps & Pick<Deps, 'grid'>, req: GridEnrol
   await auditGrid(deps, null, 'grid.node_enrolled', node.peerId, { operatorAccountId: node.operatorAccountId }, requestId);
   return GridEnrolmentResponseSchema.parse({ peerId: node.peerId, instancePeerId: grid.peerId, bootstrapAddr: grid.bootstrapAddr(),
     enrolledAt: node.enrolledAt.toISOString() });
+}
+
+/** Recomputes the receipt chain from the genesis (hashes and the instance's countersignatures). */
+export async function receiptChain(deps: AdminDeps & Pick<Deps, 'grid'>, user: UserContext) {
+  requireInstanceAdmin(user);
+  if (!deps.grid) throw new AppError('grid.disabled', 'The grid is not running on this instance (GRID_LISTEN is unset)');
+  const [head] = await deps.sql<{ n: string; hash: string | null }[]>`select count(*)::text as n,
+    (select hash from grid_receipts order by seq desc limit 1) as hash from grid_receipts`;
+  const brokenAt = await verifyChain(deps.sql, deps.grid.peerId);
+  return { receipts: Number(head!.n), headHash: head!.hash, intact: brokenAt === null, brokenAtSeq: brokenAt };
 }

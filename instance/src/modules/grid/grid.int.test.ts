@@ -109,6 +109,7 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(receipt!.o).toBe(countTokens(canonicalJson(GOOD_FR_DRAFT)));
     expect(Number(receipt!.units)).toBe(Math.ceil(2 * 1 * (receipt!.p + receipt!.o) / 1000));
     expect(await verifyChain(deps.sql, grid.peerId)).toBeNull();
+    expect((await asAdmin('GET', '/api/v1/grid/receipts/chain')).json()).toMatchObject({ intact: true, brokenAtSeq: null });
     // Every frame the node received: placeholders and allowed context only.
     const frames = node.received.join('\n');
     expect(frames).toContain('{{AMOUNT_DUE}}');
@@ -203,5 +204,15 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(r).toEqual({ verdict: 'accepted_recount_mismatch', o: countTokens(canonicalJson(GOOD_FR_DRAFT)) });
     expect((await deps.sql`select 1 from grid_events where peer_id = ${inflating.peerId} and kind = 'grid.recount_mismatch'`).length).toBe(1);
     await inflating.stop();
+  });
+
+  it('detects a receipt row changed behind the append-only trigger\'s back', async () => {
+    const [first] = await deps.sql<{ seq: string }[]>`select seq::text from grid_receipts order by seq limit 1`;
+    await deps.sql.begin(async (tx) => {
+      await tx`alter table grid_receipts disable trigger grid_receipts_append_only`;
+      await tx`update grid_receipts set units = units + 1000 where seq = ${first!.seq}`;
+      await tx`alter table grid_receipts enable trigger grid_receipts_append_only`;
+    });
+    expect((await asAdmin('GET', '/api/v1/grid/receipts/chain')).json()).toMatchObject({ intact: false, brokenAtSeq: Number(first!.seq) });
   });
 });
