@@ -27,6 +27,9 @@ export interface NodeScript {
   forgeSignature?: boolean;
   /** Send no progress at all while "generating" (a frozen node: the lease runs out). */
   silent?: boolean;
+  /** Called when a call arrives and when its answer is ready (timing of the dispatch gap in the benchmark). */
+  onStart?: (args: GridDraftGenerateInput) => void;
+  onEnd?: (args: GridDraftGenerateInput) => void;
   /** Put another output hash in the receipt. */
   wrongOutputHash?: boolean;
   /** Declare this many more output tokens than the real count. */
@@ -107,6 +110,7 @@ type Extra = { signal: AbortSignal; _meta?: { progressToken?: string | number };
 async function generate(node: TestNode, countTokens: (t: string) => number, args: GridDraftGenerateInput, extra: Extra) {
   node.calls.push(args);
   const s = node.script;
+  s.onStart?.(args);
   const started = new Date();
   const token = extra._meta?.progressToken;
   for (let t = 0; t < (s.delayMs ?? 0); t += 100) {
@@ -122,6 +126,7 @@ async function generate(node: TestNode, countTokens: (t: string) => number, args
     stopReason: 'stop', startedAt: started.toISOString(), finishedAt: new Date().toISOString(),
   };
   const signer = s.forgeSignature ? await generateKeyPair('Ed25519') : node.key;
+  s.onEnd?.(args);
   const output = { draft, usage: { promptTokens: receipt.promptTokens, outputTokens: receipt.outputTokens, ms: 1 }, stopReason: 'stop' as const,
     signedReceipt: { receipt, signature: await signGrid(signer, 'receipt', receipt) } };
   return { content: [{ type: 'text' as const, text: JSON.stringify(output) }], structuredContent: output };
