@@ -2,6 +2,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { Connection, PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
+import { lpStream } from '@libp2p/utils';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createGridLibp2p } from '@koprogo/edge-node';
 import { jsonFrames, McpStreamTransport } from '@koprogo/edge-node/mcp-stream-transport';
@@ -30,6 +31,8 @@ export interface NodeScript {
   /** Called when a call arrives and when its answer is ready (timing of the dispatch gap in the benchmark). */
   onStart?: (args: GridDraftGenerateInput) => void;
   onEnd?: (args: GridDraftGenerateInput) => void;
+  /** Answer the MCP stream with one raw frame instead of MCP: `oversized` (300 KiB) or `garbage` (not JSON). */
+  badFrame?: 'oversized' | 'garbage';
   /** Put another output hash in the receipt. */
   wrongOutputHash?: boolean;
   /** Declare this many more output tokens than the real count. */
@@ -89,6 +92,12 @@ export async function createTestNode(opts: { models: Array<{ name: string; sha25
     },
   };
   await libp2p.handle(GRID_MCP_PROTOCOL, (stream) => {
+    if (node.script.badFrame) {
+      const lp = lpStream(stream, { maxDataLength: 1024 * 1024 });
+      const bytes = node.script.badFrame === 'oversized' ? new Uint8Array(300 * 1024).fill(32) : new TextEncoder().encode('{"jsonrpc": nope');
+      void lp.read().then(() => lp.write(bytes)).catch(() => {});
+      return;
+    }
     const server = new McpServer({ name: 'test-node', version: '0' });
     server.registerTool(GRID_DRAFT_TOOL, { inputSchema: GridDraftGenerateInputShape, outputSchema: GridDraftGenerateOutputShape },
       async (args, extra) => generate(node, opts.countTokens, args, extra));

@@ -12,7 +12,7 @@ export interface Outcome { ok: boolean; fault: string | null; nodeFault: boolean
  * One `draft_generate` call on a fresh `/koprogo/mcp/1.0.0` stream (grid-design §4–5): the lease is the
  * progress stream (`leaseMs`, reset by each notification); no token growth for 2 × the prefill estimate
  * + 10 s is a stall; the hard cap comes from the node's benchmark. Faults: `connection_lost`,
- * `lease_expired`, `stall`, `frame_*` (bad frames), `tool_error`, `bad_output`, `cancelled`.
+ * `lease_expired`, `stall`, `frame_too_large`/`invalid_json`/`invalid_message`/`truncated_frame` (bad frames), `tool_error`, `bad_output`, `cancelled`.
  */
 export async function callDraftGenerate(node: OnlineNode, args: GridDraftGenerateInput, abort: AbortController, leaseMs: number): Promise<Outcome> {
   const bench = node.ad.bench.find((b) => b.modelSha256 === args.modelSha256);
@@ -43,7 +43,7 @@ export async function callDraftGenerate(node: OnlineNode, args: GridDraftGenerat
     return { ok: true, fault: null, nodeFault: false, stopReason: parsed.data.stopReason, output: parsed.data };
   } catch (err) {
     const reason = abort.signal.aborted ? String((abort.signal.reason as Error)?.message ?? 'aborted') : (err as Error).message;
-    const fault = transport?.fault ? `frame_${transport.fault}` : reason === 'stalled' ? 'stall'
+    const fault = transport?.fault ? transport.fault : reason === 'stalled' ? 'stall'
       : reason.startsWith('cancelled') ? 'cancelled' : /timed out|timeout/i.test(reason) ? 'lease_expired' : 'connection_lost';
     return { ok: false, fault, nodeFault: fault !== 'cancelled' && reason !== 'instance stopping', stopReason: null };
   } finally {

@@ -68,6 +68,19 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(asSyndic.statusCode).toBe(403);
   });
 
+  it('keeps the grid administration to instance administrators (403 for an organization admin or syndic)', async () => {
+    const [node] = await deps.sql<{ peer_id: string }[]>`select peer_id from grid_nodes limit 1`;
+    const [model] = await deps.sql<{ id: string }[]>`select id from grid_models limit 1`;
+    const routes: Array<[string, string, object?]> = [['GET', '/api/v1/grid/models'], ['POST', '/api/v1/grid/models', { name: 'x', sha256: 'a'.repeat(64),
+      paramsMillions: 1, role: 'reminder', promptTemplateVersion: 'v' }], ['PATCH', `/api/v1/grid/models/${model!.id}`, { enabled: false }],
+    ['POST', '/api/v1/grid/enrolment-tokens', {}], ['GET', '/api/v1/grid/nodes'], ['GET', `/api/v1/grid/nodes/${node?.peer_id ?? grid.peerId}`],
+    ['POST', `/api/v1/grid/nodes/${node?.peer_id ?? grid.peerId}/revoke`, { reason: 'x' }], ['GET', '/api/v1/grid/receipts/chain']];
+    for (const [method, url, payload] of routes) {
+      const res = await app.inject({ method: method as 'GET', url, headers: await headersOf(syndic), ...(payload ? { payload } : {}) });
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+    }
+  });
+
   it('refuses unenrolled peers at the gater; audits bad ads; goes online with a good one', async () => {
     const stranger = await createTestNode({ models: [], instancePeerId: grid.peerId, countTokens });
     afterAll(() => stranger.stop());
@@ -139,6 +152,7 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(attempts).toEqual([{ peer_id: slow.peerId, state: 'failed', fault: 'connection_lost' },
       { peer_id: backup.peerId, state: 'succeeded', fault: null }]);
     expect(ready.source).toBe('grid');
+    expect((await asAdmin('GET', `/api/v1/grid/nodes/${slow.peerId}`)).json()).toMatchObject({ status: 'offline', jobsFailed: 1 });
     // Every attempt, failed or not, has its integer energy row from the busy time and the declared profile (9 W load).
     const energy = await deps.sql<{ busy: number; total: string }[]>`select busy_ms as busy, total_mwh::text as total from grid_energy
       where job_id = ${id} order by attempt`;
@@ -194,6 +208,21 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(await deps.sql`select 1 from grid_work where job_id = ${id}`).toHaveLength(0);
     expect(await deps.sql`select 1 from grid_receipts where job_id = ${id}`).toHaveLength(0);
     await slow.stop();
+  });
+
+  it('resets a stream carrying an over-size or malformed frame: a node fault, the job goes elsewhere', async () => {
+    const big = await enrolNode({ badFrame: 'oversized' });
+    const id = await requestDraft(ownerCalls[7]!.id);
+    await waitFor(async () => (await deps.sql`select 1 from grid_attempts where job_id = ${id} and fault = 'frame_too_large'`).length > 0);
+    await big.stop();
+    const garbage = await enrolNode({ badFrame: 'garbage' });
+    await waitFor(async () => (await deps.sql`select 1 from grid_attempts where job_id = ${id} and fault = 'invalid_json'`).length > 0);
+    await garbage.stop();
+    const good = await enrolNode();
+    await status(id, 'ready');
+    const rows = await deps.sql<{ peer_id: string; node_fault: boolean }[]>`select peer_id, node_fault from grid_attempts where job_id = ${id} order by attempt`;
+    expect(rows).toEqual([{ peer_id: big.peerId, node_fault: true }, { peer_id: garbage.peerId, node_fault: true }, { peer_id: good.peerId, node_fault: false }]);
+    await good.stop();
   });
 
   it('credits a recount, not inflated token counts, and records the mismatch', async () => {
