@@ -75,6 +75,14 @@ export async function gridAdminRoutes(app: App, deps: Deps): Promise<void> {
     schema: { tags, summary: 'One node (instance administrator)', params: GridNodeParamsSchema, response: { 200: GridNodeSchema, ...errorResponses } },
   }, async (req) => nodeDto(await service.getNode(deps, req.user, req.params.peerId)));
 
+  app.get('/grid/nodes/:peerId/events', {
+    onRequest: userAuth,
+    schema: { tags, summary: 'What the grid recorded about a peer, enrolled or not: refused connections and ads, failed attempts (instance administrator)',
+      params: GridNodeParamsSchema, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), details: z.record(z.string(), z.unknown()), at: z.string() })) }),
+        ...errorResponses } },
+  }, async (req) => ({ items: (await service.nodeEvents(deps, req.user, req.params.peerId, req.query.limit)).map((e) => ({ ...e, at: e.at.toISOString() })) }));
+
   app.get('/grid/receipts/chain', {
     onRequest: userAuth,
     schema: { tags, summary: 'Check the hash-chained, countersigned receipts from the genesis (instance administrator)',

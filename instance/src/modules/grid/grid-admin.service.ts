@@ -74,6 +74,12 @@ export async function getNode(deps: AdminDeps, user: UserContext, peerId: string
   return node;
 }
 
+/** What the grid recorded about a peer (refused connections and ads, failed attempts, forged receipts…), newest first. */
+export async function nodeEvents(deps: AdminDeps, user: UserContext, peerId: string, limit: number) {
+  requireInstanceAdmin(user);
+  return repo.listGridEvents(deps.sql, peerId, limit);
+}
+
 /** Revocation is final: the gater refuses the peer from now on, and its open connections are closed. */
 export async function revokeNode(deps: AdminDeps & Pick<Deps, 'grid'>, user: UserContext, peerId: string, reason: string, requestId: string | null) {
   requireInstanceAdmin(user);

@@ -74,7 +74,8 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     const routes: Array<[string, string, object?]> = [['GET', '/api/v1/grid/models'], ['POST', '/api/v1/grid/models', { name: 'x', sha256: 'a'.repeat(64),
       paramsMillions: 1, role: 'reminder', promptTemplateVersion: 'v' }], ['PATCH', `/api/v1/grid/models/${model!.id}`, { enabled: false }],
     ['POST', '/api/v1/grid/enrolment-tokens', {}], ['GET', '/api/v1/grid/nodes'], ['GET', `/api/v1/grid/nodes/${node?.peer_id ?? grid.peerId}`],
-    ['POST', `/api/v1/grid/nodes/${node?.peer_id ?? grid.peerId}/revoke`, { reason: 'x' }], ['GET', '/api/v1/grid/receipts/chain']];
+    ['POST', `/api/v1/grid/nodes/${node?.peer_id ?? grid.peerId}/revoke`, { reason: 'x' }], ['GET', '/api/v1/grid/receipts/chain'],
+    ['GET', `/api/v1/grid/nodes/${grid.peerId}/events`]];
     for (const [method, url, payload] of routes) {
       const res = await app.inject({ method: method as 'GET', url, headers: await headersOf(syndic), ...(payload ? { payload } : {}) });
       expect(res.statusCode, `${method} ${url}`).toBe(403);
@@ -101,6 +102,9 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     expect(unknown).toMatchObject({ accepted: true, acceptedModels: [] });
     const events = await deps.sql<{ kind: string }[]>`select kind from grid_events where peer_id = ${node.peerId} order by id`;
     expect(events.map((e) => e.kind)).toEqual(['grid.ad_bad_signature', 'grid.ad_stale_seq', 'grid.ad_expired', 'grid.ad_unknown_model']);
+    const viaApi = (await asAdmin('GET', `/api/v1/grid/nodes/${node.peerId}/events?limit=2`)).json();
+    expect(viaApi.items.map((e: { kind: string }) => e.kind)).toEqual(['grid.ad_unknown_model', 'grid.ad_expired']);
+    expect((await asAdmin('GET', `/api/v1/grid/nodes/${stranger.peerId}/events`)).json().items[0].kind).toBe('grid.connection_refused');
     expect((await node.hello()).acceptedModels).toEqual([TEST_MODEL_SHA]);
     const listed = (await asAdmin('GET', `/api/v1/grid/nodes/${node.peerId}`)).json();
     expect(listed).toMatchObject({ status: 'online', models: [{ sha256: TEST_MODEL_SHA }] });

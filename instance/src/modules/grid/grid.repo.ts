@@ -115,3 +115,8 @@ export async function adjustReputation(sql: Db, peerId: string, delta: number, o
 export async function recordGridEvent(sql: Db, peerId: string, kind: string, details: Record<string, unknown>, at: Date): Promise<void> {
   await sql`insert into grid_events (peer_id, kind, details, at) values (${peerId}, ${kind}, ${sql.json(details as never)}, ${at})`;
 }
+
+export async function listGridEvents(sql: Db, peerId: string, limit: number) {
+  return sql<Array<{ id: string; kind: string; details: Record<string, unknown>; at: Date }>>`select id::text, kind, details, at from grid_events
+    where peer_id = ${peerId} order by id desc limit ${limit}`;
+}
