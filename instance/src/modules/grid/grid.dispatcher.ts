@@ -142,12 +142,17 @@ export class Dispatcher {
       await repo.adjustReputation(deps.sql, node.peerId, REPUTATION_FAULT, null);
     }
     const ok = await deps.sql.begin(async (tx) => {
-      const ended = await drafts.endAttempt(tx, draft.id, attemptNo, { state: verdict.ok ? 'succeeded' : 'failed',
-        fault: verdict.ok ? null : `verify_${verdict.fault}`, nodeFault: !verdict.ok, stopReason: output.stopReason, busyMs }, new Date());
+      // The syndic may have written the text or taken the template while the result was being checked.
+      const now = await drafts.findDraft(tx, draft.organizationId, draft.id, true);
+      const superseded = !now || !['queued', 'generating'].includes(now.status);
+      const ended = await drafts.endAttempt(tx, draft.id, attemptNo, { state: verdict.ok && !superseded ? 'succeeded' : 'failed',
+        fault: superseded ? 'superseded' : verdict.ok ? null : `verify_${verdict.fault}`, nodeFault: !superseded && !verdict.ok,
+        stopReason: output.stopReason, busyMs }, new Date());
       if (!ended) return null; // late: the attempt was already failed (lease lost, cancelled)
       await energy(tx, draft.id, attemptNo, node, busyMs, output.signedReceipt.receipt.energyMilliWh);
       // A valid receipt is work done: countersigned and chained even when the draft fails verification (credit: approved only).
       await appendReceipt(tx, this.#p.key, output.signedReceipt, counts, paramsMillions, new Date());
+      if (superseded) return null;
       if (verdict.ok) {
         await drafts.setDraftText(tx, draft.organizationId, draft.id, { source: 'grid', subject: verdict.subject, body: verdict.body,
           flags: verdict.flags, peerId: node.peerId, modelSha256 }, new Date());
