@@ -76,6 +76,9 @@ export class Dispatcher {
   async #tick(): Promise<void> {
     const { deps, book } = this.#p;
     const registry = await repo.listModels(deps.sql);
+    const online = book.all().map((n) => n.peerId);
+    if (online.length) book.setReputations(await deps.sql<{ peerId: string; reputation: number }[]>`select peer_id as "peerId", reputation
+      from grid_nodes where peer_id = any(${online})`);
     for (const role of ROLES) {
       const models = new Map(registry.filter((m) => m.enabled && m.role === role).map((m) => [m.sha256, m.paramsMillions]));
       const slots = book.idleSlots(new Set(models.keys()));

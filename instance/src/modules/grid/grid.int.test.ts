@@ -229,6 +229,19 @@ describe.skipIf(!modelPath)('grid, instance side (real libp2p, pg-boss, tokenize
     await good.stop();
   });
 
+  it('does not schedule a node whose reputation fell below the suspension threshold', async () => {
+    const suspect = await enrolNode();
+    await deps.sql`update grid_nodes set reputation = 150 where peer_id = ${suspect.peerId}`;
+    const id = await requestDraft(ownerCalls[8]!.id);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(suspect.calls).toHaveLength(0);
+    expect((await draftOf(id)).status).toBe('queued');
+    await deps.sql`update grid_nodes set reputation = 500 where peer_id = ${suspect.peerId}`;
+    await status(id, 'ready');
+    expect(suspect.calls).toHaveLength(1);
+    await suspect.stop();
+  });
+
   it('credits a recount, not inflated token counts, and records the mismatch', async () => {
     const inflating = await enrolNode({ inflateTokens: 500 });
     const id = await requestDraft(ownerCalls[4]!.id);

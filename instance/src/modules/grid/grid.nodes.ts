@@ -17,6 +17,9 @@ export interface OnlineNode {
   lastUsedAt: number;
 }
 
+/** Nodes whose reputation fell below this (forged receipts, repeated faults) are not scheduled (0..1000 scale). */
+export const SUSPENDED_BELOW = 200;
+
 export class NodeBook {
   readonly #nodes = new Map<string, OnlineNode>();
 
@@ -35,13 +38,18 @@ export class NodeBook {
     return node;
   }
 
+  /** Reputation moves in the database (faults, approvals); the dispatcher refreshes it before each pick. */
+  setReputations(rows: ReadonlyArray<{ peerId: string; reputation: number }>): void {
+    for (const r of rows) { const n = this.#nodes.get(r.peerId); if (n) n.reputation = r.reputation; }
+  }
+
   remove(peerId: string): boolean {
     return this.#nodes.delete(peerId);
   }
 
   /** Free slots over every online node that can run one of `models` (what the dispatcher may fetch). */
   idleSlots(models: ReadonlySet<string>): number {
-    return this.all().filter((n) => n.connection.status === 'open' && [...n.models].some((m) => models.has(m)))
+    return this.all().filter((n) => n.connection.status === 'open' && n.reputation >= SUSPENDED_BELOW && [...n.models].some((m) => models.has(m)))
       .reduce((a, n) => a + Math.max(0, n.ad.maxConcurrent - n.active), 0);
   }
 
@@ -52,7 +60,7 @@ export class NodeBook {
   pick(models: ReadonlySet<string>, excluded: ReadonlySet<string>): { node: OnlineNode; modelSha256: string } | null {
     let best: { node: OnlineNode; modelSha256: string; score: number } | null = null;
     for (const n of this.all()) {
-      if (excluded.has(n.peerId) || n.connection.status !== 'open' || n.active >= n.ad.maxConcurrent) continue;
+      if (excluded.has(n.peerId) || n.connection.status !== 'open' || n.active >= n.ad.maxConcurrent || n.reputation < SUSPENDED_BELOW) continue;
       for (const m of n.models) {
         if (!models.has(m)) continue;
         const decode = n.ad.bench.find((b) => b.modelSha256 === m)?.decodeTokPerSec ?? 1;
