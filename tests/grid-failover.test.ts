@@ -45,15 +45,15 @@ function run(args: string[]): Promise<{ code: number | null; out: string }> {
   });
 }
 
-/** A long-running process; resolves once it printed `ready` (or `running as`). */
-async function daemon(args: string[]): Promise<ChildProcess> {
+/** A long-running process; resolves once it printed `ready` (or `running as`) with its peer id. */
+async function daemon(args: string[]): Promise<ChildProcess & { peerId: string }> {
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env } });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
   await waitFor(async () => /ready 12D3KooW|running as 12D3KooW/.test(out) || (child.exitCode !== null && Promise.reject(new Error(out))), 20_000, 'edge node');
-  return child;
+  return Object.assign(child, { peerId: /(12D3KooW\w+)/.exec(out)![1]! });
 }
 
 describe.skipIf(!modelPath)('grid end to end (real processes)', () => {
@@ -133,6 +133,34 @@ describe.skipIf(!modelPath)('grid end to end (real processes)', () => {
     const nodes = (await api('GET', '/api/v1/grid/nodes')).json.items as Array<{ jobsDone: number; jobsFailed: number; reputation: number; status: string }>;
     expect(nodes.map((n) => [n.jobsDone, n.jobsFailed]).sort()).toEqual([[0, 1], [1, 0]]);
   }, 90_000);
+
+  it('takes the job from a SIGSTOPped node when its lease runs out; pings mark it offline; it comes back after SIGCONT', async () => {
+    for (const c of children) c.kill('SIGKILL');
+    const nodesNow = async () => (await api('GET', '/api/v1/grid/nodes')).json.items as Array<{ peerId: string; status: string; jobsFailed: number; jobsDone: number }>;
+    await waitFor(async () => (await nodesNow()).every((n) => n.status === 'offline'), 20_000, 'every node offline');
+    const frozenDir = await enrolledNode();
+    const backupDir = await enrolledNode();
+    const frozen = await daemon(['tests/support/grid-scripted-edge.ts', frozenDir, '20000']);
+    const id = await request(overdue[3]!);
+    await waitFor(async () => (await draft(id)).status === 'generating', 10_000, 'the node to take the job');
+    await daemon(['tests/support/grid-scripted-edge.ts', backupDir, '100']);
+    const stoppedAt = Date.now();
+    frozen.kill('SIGSTOP');
+    const ready = await waitFor(async () => { const d = await draft(id); return d.status === 'ready' ? d : null; }, 20_000, 'the draft');
+    const reassignMs = Date.now() - stoppedAt;
+    expect(ready).toMatchObject({ attempts: 2, lastFault: 'lease_expired', source: 'grid' });
+    expect(reassignMs).toBeLessThan(2_000 + 8_000); // lease (2 s) + pg-boss's retry delay (2 s, with backoff) + polling, on a loaded VM
+    const statusOf = async (peerId: string) => (await nodesNow()).find((n) => n.peerId === peerId);
+    const offlineMs = (await waitFor(async () => ((await statusOf(frozen.peerId))?.status === 'offline' ? Date.now() : null), 30_000,
+      'the frozen node offline')) - stoppedAt;
+    process.stdout.write(`grid e2e: SIGSTOP → reassigned and ready in ${reassignMs} ms; offline after ${offlineMs} ms\n`);
+    frozen.kill('SIGCONT');
+    // Its late answer changes nothing: the attempt was already failed, the draft keeps the other node's text.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await draft(id)).toMatchObject({ status: 'ready', attempts: 2, subject: ready.subject });
+    expect(await statusOf(frozen.peerId)).toMatchObject({ jobsFailed: 1, jobsDone: 0 });
+    await waitFor(async () => (await statusOf(frozen.peerId))?.status === 'online', 20_000, 'the resumed node to reconnect and say hello');
+  }, 120_000);
 
   it('keeps a job waiting with a visible status when no node is online; the syndic takes the template', async () => {
     for (const c of children) c.kill('SIGKILL');
