@@ -48,6 +48,14 @@ const envSchema = z.object({
   /** 32 bytes, base64: encrypts webhook secrets at rest (AES-256-GCM). Unset: a key file in KOPROGO_DATA_DIR. */
   SECRETS_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v),
     '32 bytes in base64 (e.g. `openssl rand -base64 32`)').optional(),
+  /** Edge grid: the instance's libp2p listen multiaddr (e.g. /ip4/0.0.0.0/tcp/4001). Unset: the grid is off. */
+  GRID_LISTEN: z.string().regex(/^\/ip[46]\/[^/]+\/tcp\/\d{1,5}$/, 'a TCP multiaddr such as /ip4/0.0.0.0/tcp/4001').optional(),
+  /** The public multiaddr nodes dial (without /p2p/); unset: the first address actually listened on. */
+  GRID_ANNOUNCE: z.string().regex(/^\/(ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/\d{1,5}$/, 'a TCP multiaddr such as /dns4/grid.example/tcp/4001').optional(),
+  /** Where the instance finds the registry's GGUF files for token recounts (vocabulary only is loaded). */
+  GRID_MODELS_DIR: z.string().min(1).optional(),
+  GRID_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(8_000),
+  GRID_REDUNDANCY_PERCENT: z.coerce.number().int().min(0).max(100).default(3),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -88,6 +96,8 @@ export interface Config {
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
   readonly webhooks: { readonly allowPrivateAddresses: boolean };
   readonly secretsKey: string | undefined;
+  readonly grid: { readonly listen: string | undefined; readonly announce: string | undefined; readonly modelsDir: string | undefined;
+    readonly keyFile: string; readonly leaseMs: number; readonly redundancyPercent: number };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +150,8 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: resolve(e.OUTBOX_DIR ?? `${e.KOPROGO_DATA_DIR}/outbox`) }),
     webhooks: Object.freeze({ allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES }),
     secretsKey: e.SECRETS_KEY,
+    grid: Object.freeze({ listen: e.GRID_LISTEN, announce: e.GRID_ANNOUNCE, modelsDir: e.GRID_MODELS_DIR ? resolve(e.GRID_MODELS_DIR) : undefined,
+      keyFile: resolve(`${e.KOPROGO_DATA_DIR}/grid/instance-key`), leaseMs: e.GRID_LEASE_MS, redundancyPercent: e.GRID_REDUNDANCY_PERCENT }),
   });
 }
 
@@ -169,4 +181,9 @@ export const configDocs: ReadonlyArray<[string, string]> = [
   ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
   ['WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'true lets webhooks target private, loopback, link-local addresses (default false: refused, 422).'],
   ['SECRETS_KEY', 'Key (32 bytes, base64) encrypting webhook secrets at rest. Unset: generated once in <KOPROGO_DATA_DIR>/secrets.key.'],
+  ['GRID_LISTEN', 'Edge grid libp2p listen multiaddr (e.g. /ip4/0.0.0.0/tcp/4001). Unset: the grid is off.'],
+  ['GRID_ANNOUNCE', 'Public multiaddr enrolled nodes dial (e.g. /dns4/grid.example/tcp/4001). Unset: the listen address.'],
+  ['GRID_MODELS_DIR', 'Folder of the registry\'s GGUF files, for token recounts of receipts (vocabulary only).'],
+  ['GRID_LEASE_MS', 'An edge node silent this long loses its job (default 8000).'],
+  ['GRID_REDUNDANCY_PERCENT', 'Share of grid jobs run a second time on another node and compared on facts (default 3).'],
 ];

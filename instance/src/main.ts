@@ -42,12 +42,14 @@ export async function startInstance(config: Config, logger: Logger): Promise<Run
       secrets: await loadInstanceSecrets(db.sql, config), version: VERSION,
     };
     await registerJobs(deps);
+    // The grid (libp2p, MCP) is loaded only when GRID_LISTEN is set: no idle memory otherwise.
+    deps.grid = config.grid.listen ? await (await import('./modules/grid/grid.p2p.ts')).startGrid(deps) : null;
     const app = await buildServer(deps);
     const address = await app.listen({ host: config.host, port: config.port });
     const setupToken = await issueSetupTokenIfNeeded(deps);
     const url = config.publicUrl ?? address;
     let stopping: Promise<void> | null = null;
-    const stop = () => (stopping ??= shutdown(app, boss!, db, config, logger));
+    const stop = () => (stopping ??= (deps.grid?.stop() ?? Promise.resolve()).then(() => shutdown(app, boss!, db, config, logger)));
     return { app, deps, url, setupToken, migrationsApplied: applied, stop };
   } catch (e) {
     await boss?.stop({ graceful: false }).catch(() => {});

@@ -13,6 +13,10 @@ import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { remindersRoutes } from './modules/reminders/reminders.plugin.ts';
 import { assemblyRoutes, assemblySocketRoutes } from './modules/assemblies/assemblies.plugin.ts';
+import { gridAdminRoutes } from './modules/grid/grid-admin.routes.ts';
+import { aiDraftRoutes } from './modules/grid/drafts.routes.ts';
+import { revenueRoutes } from './modules/grid/revenue.routes.ts';
+import { mcpRoutes } from './modules/mcp/mcp.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -23,9 +27,12 @@ export async function buildServer(deps: Deps): Promise<App> {
   await systemRoutes(app, deps);
   await notificationSocketRoutes(app, deps);
   await assemblySocketRoutes(app, deps);
+  await mcpRoutes(app, deps);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
+    await gridAdminRoutes(api, deps);
+    await revenueRoutes(api, deps);
     await api.register(async (org) => {
       org.addHook('onRequest', authenticateOrgRequest(deps));
       await orgMemberRoutes(org, deps);
@@ -38,6 +45,7 @@ export async function buildServer(deps: Deps): Promise<App> {
       await notificationRoutes(org, deps);
       await remindersRoutes(org, deps);
       await assemblyRoutes(org, deps);
+      await aiDraftRoutes(org, deps);
     }, { prefix: '/orgs/:orgId' });
   }, { prefix: '/api/v1' });
   return app;

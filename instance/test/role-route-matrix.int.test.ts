@@ -194,10 +194,19 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'GET', url: '/buildings/:buildingId/written-procedures/:procedureId', perm: 'assembly.read' },
   { method: 'POST', url: '/buildings/:buildingId/written-procedures/:procedureId/answers', perm: 'assembly.write', body: (i) => ({ personId: i.personId, agrees: true }) },
   { method: 'POST', url: '/buildings/:buildingId/written-procedures/:procedureId/close', perm: 'assembly.write' },
+  { method: 'GET', url: '/buildings/:buildingId/ai-drafts', perm: 'reminder.read' },
+  { method: 'POST', url: '/buildings/:buildingId/ai-drafts', perm: 'reminder.write',
+    body: (i) => ({ documentType: 'reminder', ownerCallId: i.ownerCallId, level: 'gentle', locale: 'fr' }) },
+  { method: 'GET', url: '/buildings/:buildingId/ai-drafts/:draftId', perm: 'reminder.read' },
+  { method: 'PATCH', url: '/buildings/:buildingId/ai-drafts/:draftId', perm: 'reminder.write', body: () => ({ subject: 'Rappel : {{DUE_DATE}}',
+    body: 'Madame, Monsieur {{OWNER_NAME}}, nous vous prions de payer {{AMOUNT_DUE}} dû le {{DUE_DATE}} avec la communication {{PAYMENT_REF}}.' }) },
+  { method: 'POST', url: '/buildings/:buildingId/ai-drafts/:draftId/use-template', perm: 'reminder.write' },
+  { method: 'POST', url: '/buildings/:buildingId/ai-drafts/:draftId/approve', perm: 'reminder.write' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
-  'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh']);
+  'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh',
+  'POST /api/v1/grid/enrol']);
 
 const fill = (url: string, ids: Ids, orgId = ids.org) =>
   `/api/v1/orgs/${orgId}${url.replace(/:(\w+)/g, (_, k: keyof Ids) => ids[k])}`;
@@ -218,7 +227,8 @@ async function fingerprintOfB(): Promise<string> {
     'delivery_attachments', 'print_batches', 'notifications', 'webhooks', 'webhook_deliveries', 'webhook_delivery_attempts',
     'delivery_attempts', 'reminder_settings', 'debts', 'reminder_runs', 'reminders',
     'assembly_settings', 'assembly_requests', 'meetings', 'agenda_items', 'agenda_requests', 'convocations', 'proxies', 'meeting_voters',
-    'attendance', 'votes', 'minutes', 'written_procedures', 'written_answers'];
+    'attendance', 'votes', 'minutes', 'written_procedures', 'written_answers',
+    'grid_drafts', 'grid_attempts'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

@@ -10,3 +10,6 @@ export * from './notifications.v1.ts';
 export * from './delivery.v1.ts';
 export * from './reminders.v1.ts';
 export * from './assemblies.v1.ts';
+export * from './grid-api.v1.ts';
+export * from './grid.v1.ts';
+export * from './grid-revenue.v1.ts';

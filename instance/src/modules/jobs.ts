@@ -3,6 +3,8 @@ import { registerDeliveryJobs } from './delivery/delivery.jobs.ts';
 import { registerNotificationJobs } from './notifications/notifications.jobs.ts';
 import { registerReminderJobs } from './reminders/reminders.jobs.ts';
 import { registerAssemblyJobs } from './assemblies/assemblies.jobs.ts';
+import { registerLedgerJobs } from './grid/ledger.jobs.ts';
+import { registerGridJobs } from './grid/grid.jobs.ts';
 
 /** Every pg-boss queue and worker of the instance. Needs `deps.boss`; called once at start-up. */
 export async function registerJobs(deps: Deps): Promise<void> {
@@ -11,4 +13,6 @@ export async function registerJobs(deps: Deps): Promise<void> {
   await registerNotificationJobs(deps);
   await registerReminderJobs(deps);
   await registerAssemblyJobs(deps);
+  await registerLedgerJobs(deps);
+  await registerGridJobs(deps);
 }

@@ -15,4 +15,6 @@ export interface Deps {
   logger: Logger;
   secrets: { jwtKey: Uint8Array };
   version: string;
+  /** The running edge grid (libp2p node + dispatcher); null or absent when GRID_LISTEN is unset. */
+  grid?: import('../modules/grid/grid.runtime.ts').GridRuntime | null;
 }

@@ -5,6 +5,8 @@ import { publishEvent } from '../../src/modules/notifications/notifications.serv
 import { openMeeting } from '../../src/modules/assemblies/session.service.ts';
 import { openVote } from '../../src/modules/assemblies/voting.service.ts';
 import type { Actor } from './actors.ts';
+import { gridRouteIds } from '../../src/modules/grid/grid.fixture.ts';
+import { ledgerRouteIds } from '../../src/modules/grid/ledger.fixture.ts';
 
 /**
  * One real id for every path parameter of the organization routes, in an organization already
@@ -17,6 +19,8 @@ export interface RouteIds {
   notificationId: string; webhookId: string;
   reminderId: string; debtId: string;
   meetingId: string; itemId: string; proxyId: string; procedureId: string;
+  modelId: string; peerId: string; draftId: string; ownerCallId: string;
+  period: string; workId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -68,6 +72,8 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
     reminderId: reminder?.id as string, debtId: reminder?.debtId as string,
+    ...(await gridRouteIds(deps, orgId, h!.buildingId, admin.userId)),
+    ...(await ledgerRouteIds(deps, orgId, h!.buildingId)),
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
