@@ -89,7 +89,7 @@ describe.skipIf(!modelPath)('koprogo-edge process against the instance grid', as
     });
     expect(node.models.map((m) => m.sha256)).toEqual([MODEL_SHA]);
 
-    const created = await inOrg('POST', `/buildings/${buildingId}/ai-drafts`, { documentType: 'reminder', ownerCallId: ownerCall!.id, level: 'gentle', locale: 'fr' });
+    const created = await inOrg('POST', `/buildings/${buildingId}/ai-drafts`, { documentType: 'reminder', ownerCallId: ownerCall!.id, level: 'Gentle', locale: 'fr' });
     expect(created.statusCode, created.body).toBe(201);
     const draftId = created.json().id as string;
     const [receipt] = await waitFor(async () => {

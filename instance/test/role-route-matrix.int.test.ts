@@ -196,7 +196,7 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'POST', url: '/buildings/:buildingId/written-procedures/:procedureId/close', perm: 'assembly.write' },
   { method: 'GET', url: '/buildings/:buildingId/ai-drafts', perm: 'reminder.read' },
   { method: 'POST', url: '/buildings/:buildingId/ai-drafts', perm: 'reminder.write',
-    body: (i) => ({ documentType: 'reminder', ownerCallId: i.ownerCallId, level: 'gentle', locale: 'fr' }) },
+    body: (i) => ({ documentType: 'reminder', ownerCallId: i.ownerCallId, level: 'Gentle', locale: 'fr' }) },
   { method: 'GET', url: '/buildings/:buildingId/ai-drafts/:draftId', perm: 'reminder.read' },
   { method: 'PATCH', url: '/buildings/:buildingId/ai-drafts/:draftId', perm: 'reminder.write', body: () => ({ subject: 'Rappel : {{DUE_DATE}}',
     body: 'Madame, Monsieur {{OWNER_NAME}}, nous vous prions de payer {{AMOUNT_DUE}} dû le {{DUE_DATE}} avec la communication {{PAYMENT_REF}}.' }) },

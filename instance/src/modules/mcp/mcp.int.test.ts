@@ -149,10 +149,15 @@ describe('MCP tools over Streamable HTTP at /mcp', () => {
     expect(trail.some((l) => l.req?.path === `/api/v1/orgs/${orgA.id}/buildings`)).toBe(true);
   });
 
-  it('says plainly what this instance does not have', async () => {
+  it('reads a meeting\'s agenda through the assemblies routes, and says plainly what this instance does not have', async () => {
     const c = await httpClient(tokens.adminA);
-    const meeting = '00000000-0000-4000-8000-000000000001';
-    expect(errorText(await call(c, 'meeting_agenda', { buildingId: A1, meetingId: meeting }))).toContain('not available on this instance');
+    const created = await asAdminA('POST', `/buildings/${A1}/meetings`, { kind: 'ordinary', meetingDate: '2041-05-20', startTime: '18:30', place: 'Salle MCP' });
+    expect(created.statusCode, created.body).toBe(201);
+    const meeting = created.json().id as string;
+    expect((await asAdminA('POST', `/buildings/${A1}/meetings/${meeting}/agenda-items`, { title: 'Approbation des comptes' })).statusCode).toBe(201);
+    const agenda = structured(await call(c, 'meeting_agenda', { buildingId: A1, meetingId: meeting }));
+    expect(JSON.stringify(agenda)).toContain('Approbation des comptes');
+    expect(errorText(await call(c, 'meeting_agenda', { buildingId: A1, meetingId: '00000000-0000-4000-8000-000000000001' }))).toContain('meeting.not_found');
     expect(errorText(await call(c, 'draft_convocation', { buildingId: A1, meetingId: meeting, locale: 'fr' }))).toContain('not available on this instance');
   });
 
