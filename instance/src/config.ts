@@ -43,6 +43,17 @@ const envSchema = z.object({
   OUTBOX_DIR: z.string().min(1).optional(),
   /** Only for `koprogo create-admin`, instead of typing the password on standard input. */
   KOPROGO_ADMIN_PASSWORD: z.string().optional(),
+  /** Federation (docs/federation.md): encrypts our private signing key at rest. */
+  FEDERATION_KEY_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  FEDERATION_NAME: z.string().min(1).max(200).default('KoproGo'),
+  FEDERATION_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code').default('BE'),
+  FEDERATION_COOPERATIVE: z.string().max(200).default(''),
+  /** Only for tests and closed labs: lets federation requests reach loopback/private addresses (and plain http). */
+  FEDERATION_ALLOW_PRIVATE_ADDRESSES: boolString.default(false),
+  FEDERATION_INBOX_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(20),
+  FEDERATION_INBOX_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Multiplies the delivery retry delays (1 = n⁴ + 15 s); tests use a small factor. */
+  FEDERATION_RETRY_DELAY_FACTOR: z.coerce.number().min(0.001).max(1).default(1),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -81,6 +92,16 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly adminPassword: string | undefined;
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
+  readonly federation: {
+    readonly keySecret: string | undefined;
+    readonly name: string;
+    readonly country: string;
+    readonly cooperative: string;
+    readonly allowPrivateAddresses: boolean;
+    readonly inboxRatePerSecond: number;
+    readonly inboxBurst: number;
+    readonly retryDelayFactor: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -131,6 +152,16 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     adminPassword: e.KOPROGO_ADMIN_PASSWORD,
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: resolve(e.OUTBOX_DIR ?? `${e.KOPROGO_DATA_DIR}/outbox`) }),
+    federation: Object.freeze({
+      keySecret: e.FEDERATION_KEY_SECRET,
+      name: e.FEDERATION_NAME,
+      country: e.FEDERATION_COUNTRY,
+      cooperative: e.FEDERATION_COOPERATIVE,
+      allowPrivateAddresses: e.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
+      inboxRatePerSecond: e.FEDERATION_INBOX_RATE_PER_SECOND,
+      inboxBurst: e.FEDERATION_INBOX_BURST,
+      retryDelayFactor: e.FEDERATION_RETRY_DELAY_FACTOR,
+    }),
   });
 }
 
@@ -158,4 +189,9 @@ export const configDocs: ReadonlyArray<[string, string]> = [
   ['OUTBOX_DIR', 'Where unsent mail is written when SMTP_URL is unset (default <KOPROGO_DATA_DIR>/outbox).'],
   ['KOPROGO_ADMIN_PASSWORD', 'Password for `create-admin` (otherwise read from standard input).'],
   ['KOPROGO_TEST_MODE', 'true enables the admin-movable test clock; refused with NODE_ENV=production.'],
+  ['FEDERATION_KEY_SECRET', 'Encrypts the federation signing key at rest (>= 32 chars). Unset: generated and kept in the database outside production; federation off in production.'],
+  ['FEDERATION_NAME / FEDERATION_COUNTRY / FEDERATION_COOPERATIVE', 'Published in the instance document (default KoproGo, BE, empty).'],
+  ['FEDERATION_ALLOW_PRIVATE_ADDRESSES', 'true lets federation requests reach private/loopback addresses and plain http (tests, labs only; default false).'],
+  ['FEDERATION_INBOX_RATE_PER_SECOND / FEDERATION_INBOX_BURST', 'Per-peer inbox token bucket (default 20/s, burst 100); excess gets 429.'],
+  ['FEDERATION_RETRY_DELAY_FACTOR', 'Multiplies delivery retry delays (n^4 + 15 s); default 1, tests use less.'],
 ];

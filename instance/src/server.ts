@@ -11,6 +11,7 @@ import { deliveryRoutes } from './modules/delivery/delivery.plugin.ts';
 import { notificationRoutes, notificationSocketRoutes } from './modules/notifications/notifications.plugin.ts';
 import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
+import { federationAdminRoutes, federationPublicRoutes } from './modules/federation/federation.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -20,9 +21,11 @@ export async function buildServer(deps: Deps): Promise<App> {
   const app = await createHttp(deps.logger, { version: deps.version, trustProxy: deps.config.trustProxy });
   await systemRoutes(app, deps);
   await notificationSocketRoutes(app, deps);
+  await federationPublicRoutes(app, deps);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
+    await federationAdminRoutes(api, deps);
     await api.register(async (org) => {
       org.addHook('onRequest', authenticateOrgRequest(deps));
       await orgMemberRoutes(org, deps);

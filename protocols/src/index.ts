@@ -8,3 +8,4 @@ export * from './expenses.v1.ts';
 export * from './accounting.v1.ts';
 export * from './notifications.v1.ts';
 export * from './delivery.v1.ts';
+export * from './federation.v1.ts';

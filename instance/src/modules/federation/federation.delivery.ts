@@ -1,0 +1,110 @@
+import {
+  afterFailure, afterSuccess, classifyAnswer, mayAttempt, MAX_RETRIES, OutboundRefused, parseSignatureInput, publicKeyFromRaw,
+  retryDelayMs, safeRequest, signRequest, verifyReceipt, CIRCUIT_COOL_OFF_MS, type CircuitState,
+} from '@koprogo/federation';
+import { signingIdentity, type FedDeps } from './federation.identity.ts';
+import * as repo from './federation.repo.ts';
+import { sendDeliverJob } from './federation.outbox.ts';
+
+interface DeliveryRow {
+  id: string; state: string; attempts: number; activityId: string; payload: Buffer; expiresAt: Date | null; peerId: string;
+}
+
+/**
+ * One delivery attempt (the `fed.deliver` job). Remote failures never throw: the outcome is
+ * recorded and the next attempt scheduled on the n⁴ + 15 s curve; after 16 retries the delivery
+ * is parked (never dropped). Signed at send time: every attempt has a fresh created and nonce.
+ */
+export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<string> {
+  const [d] = await deps.sql<DeliveryRow[]>`select d.id, d.state, d.attempts, d.activity_id as "activityId", o.payload,
+    o.expires_at as "expiresAt", d.peer_id as "peerId" from fed_deliveries d join fed_outbox o using (activity_id) where d.id = ${deliveryId}`;
+  if (!d || !['pending', 'held', 'in_flight'].includes(d.state)) return d?.state ?? 'missing';
+  const peer = await repo.findPeer(deps.sql, d.peerId);
+  const now = deps.clock.now();
+  if (!peer || peer.status === 'blocked') return setState(deps, d.id, 'suspended', { reason: 'peer_blocked' });
+  if (d.expiresAt && d.expiresAt <= now) return setState(deps, d.id, 'expired', { reason: 'activity_expired' });
+
+  const circuit: CircuitState = { state: peer.circuitState, failures: peer.circuitFailures,
+    firstFailureAt: peer.circuitFirstFailureAt?.getTime() ?? null, openedAt: peer.circuitOpenedAt?.getTime() ?? null };
+  if (!mayAttempt(circuit, now.getTime())) {
+    // Held: the attempt counter does not move while the circuit is open.
+    const wait = (circuit.openedAt! + CIRCUIT_COOL_OFF_MS - now.getTime()) / 1000;
+    await setState(deps, d.id, 'held', { next: new Date(now.getTime() + wait * 1000) });
+    if (deps.boss) await sendDeliverJob(deps, d.id, peer.host, d.attempts, wait);
+    return 'held';
+  }
+
+  let answer = await attempt(deps, peer.inboxUrl, d.payload);
+  let outcome = classifyAnswer(answer.status, answer.reason, answer.retryAfter);
+  if (outcome.kind === 'resign_once') {
+    answer = await attempt(deps, peer.inboxUrl, d.payload);
+    outcome = classifyAnswer(answer.status, answer.reason, answer.retryAfter);
+    if (outcome.kind === 'resign_once') outcome = { kind: 'retry', reason: outcome.reason, countsForCircuit: true };
+  }
+  const at = deps.clock.now();
+  if (outcome.kind === 'delivered') {
+    const receipt = await checkReceipt(deps, peer.id, answer, at);
+    await repo.saveCircuit(deps.sql, peer.id, afterSuccess(), at);
+    await deps.sql`update fed_deliveries set state = 'delivered', attempts = attempts + 1, last_status = ${answer.status}, last_reason = null,
+      receipt = ${deps.sql.json(receipt as never)}, delivered_at = ${at}, next_attempt_at = null where id = ${d.id}`;
+    return 'delivered';
+  }
+  if (outcome.kind === 'permanent') {
+    await repo.insertAlert(deps.sql, 'delivery_refused', peer.host, { activityId: d.activityId, status: answer.status, reason: outcome.reason }, at);
+    return setState(deps, d.id, 'dead', { status: answer.status, reason: outcome.reason, attempted: true });
+  }
+  if (outcome.kind === 'retry' && outcome.countsForCircuit) {
+    await repo.saveCircuit(deps.sql, peer.id, afterFailure(circuit.state === 'open' ? { ...circuit, state: 'half_open' } : circuit, at.getTime()), null);
+  }
+  const retries = d.attempts; // attempts made before this one = index of the retry to come
+  if (retries >= MAX_RETRIES) return setState(deps, d.id, 'parked', { status: answer.status, reason: outcome.reason, attempted: true });
+  const delayMs = outcome.kind === 'retry' && outcome.retryAfterMs ? outcome.retryAfterMs
+    : retryDelayMs(retries) * deps.config.federation.retryDelayFactor;
+  await setState(deps, d.id, 'pending', { status: answer.status, reason: outcome.reason, attempted: true, next: new Date(at.getTime() + delayMs) });
+  if (deps.boss) await sendDeliverJob(deps, d.id, peer.host, retries + 1, delayMs / 1000);
+  return 'pending';
+}
+
+interface Answer { status: number; reason?: string; retryAfter?: string; headers: Record<string, string>; body: Buffer;
+  request: { method: string; url: string; headers: Record<string, string> } }
+
+/** A key rotation travels signed by the previous key: the receiver does not know the new one yet. */
+function announcedWith(payload: Buffer): string | undefined {
+  const a = JSON.parse(payload.toString('utf8')) as { object?: { 'copro:keyAdded'?: { continuity?: { previousKeyId?: string } } } };
+  return a.object?.['copro:keyAdded']?.continuity?.previousKeyId;
+}
+
+async function attempt(deps: FedDeps, inboxUrl: string, payload: Buffer): Promise<Answer> {
+  const id = await signingIdentity(deps, announcedWith(payload));
+  const headers = await signRequest({ method: 'POST', url: inboxUrl, headers: { 'content-type': 'application/activity+json' }, body: payload }, id, deps.clock.now());
+  const request = { method: 'POST', url: inboxUrl, headers };
+  try {
+    const res = await safeRequest(inboxUrl, { method: 'POST', headers, body: payload, allowPrivate: deps.config.federation.allowPrivateAddresses,
+      maxResponseBytes: 64 * 1024 });
+    let reason: string | undefined;
+    try { reason = (JSON.parse(res.body.toString('utf8')) as { error?: { details?: { reason?: string } } }).error?.details?.reason; } catch { reason = undefined; }
+    return { status: res.status, reason, retryAfter: res.headers['retry-after'], headers: res.headers, body: res.body, request };
+  } catch (e) {
+    const reason = e instanceof OutboundRefused ? e.reason : 'network';
+    return { status: 0, reason, headers: {}, body: Buffer.alloc(0), request };
+  }
+}
+
+/** The receiver's signed answer, bound to our request: verified against its pinned key and kept as evidence. */
+async function checkReceipt(deps: FedDeps, peerId: string, a: Answer, now: Date) {
+  const keyId = parseSignatureInput(a.headers['signature-input'] ?? '')?.[0]?.params.keyid;
+  const key = typeof keyId === 'string' ? await repo.findPeerKey(deps.sql, keyId) : null;
+  const verified = !!key && key.peerId === peerId && key.state === 'active'
+    && (await verifyReceipt({ status: a.status, headers: a.headers, body: a.body }, a.request, publicKeyFromRaw(key.publicKey), key.keyId, now));
+  const pick = (h: Record<string, string>, names: string[]) => Object.fromEntries(names.filter((n) => h[n]).map((n) => [n, h[n]]));
+  return { verified, status: a.status, keyId: keyId ?? null,
+    response: pick(a.headers, ['signature-input', 'signature', 'content-digest', 'content-type']),
+    request: pick(a.request.headers, ['signature-input', 'signature', 'content-digest']), body: a.body.toString('utf8').slice(0, 2000) };
+}
+
+async function setState(deps: FedDeps, id: string, state: string, o: { status?: number; reason?: string; next?: Date; attempted?: boolean }): Promise<string> {
+  await deps.sql`update fed_deliveries set state = ${state}, attempts = attempts + ${o.attempted ? 1 : 0},
+    last_status = coalesce(${o.status ?? null}, last_status), last_reason = coalesce(${o.reason ?? null}, last_reason),
+    next_attempt_at = ${o.next ?? null} where id = ${id}`;
+  return state;
+}

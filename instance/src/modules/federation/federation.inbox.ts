@@ -1,0 +1,115 @@
+import { FedActivity } from '@koprogo/protocols';
+import {
+  keyIdHost, MAX_BODY_BYTES, parseBoundedJson, parseSignatureInput, publicKeyFromRaw, sha256Hex, signReceipt, verifyRequest,
+  BODY_COMPONENTS, PROFILE_TAG, type KeyDirectory, type NonceStore,
+} from '@koprogo/federation';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../platform/http.ts';
+import { inTransaction } from '../../platform/queue.ts';
+import { originBound, TokenBuckets } from './federation.domain.ts';
+import { originFor, signingIdentity, type FedDeps } from './federation.identity.ts';
+import { federationSecret } from './federation.crypto.ts';
+import * as repo from './federation.repo.ts';
+import { INBOX_QUEUE, nameUuid } from './federation.outbox.ts';
+
+/** Adapter of the library's KeyDirectory port: allow-list and pinned keys, never a network fetch. */
+export function keyDirectory(deps: Pick<FedDeps, 'sql' | 'clock'>): KeyDirectory {
+  return {
+    async resolve(keyId, host) {
+      const peer = await repo.findPeerByHost(deps.sql, host);
+      if (!peer) return { kind: 'unknown_peer' };
+      if (peer.status === 'blocked') return { kind: 'blocked_peer' };
+      const key = await repo.findPeerKey(deps.sql, keyId);
+      if (!key || key.peerId !== peer.id) return { kind: 'unknown_key' };
+      const expired = key.state === 'active' && key.expiresAt !== null && key.expiresAt <= deps.clock.now();
+      return { kind: 'key', key: { keyId, peerHost: peer.host, publicKey: publicKeyFromRaw(key.publicKey), state: expired ? 'expired' : key.state } };
+    },
+  };
+}
+
+export const nonceStore = (deps: Pick<FedDeps, 'sql'>): NonceStore => ({ remember: (k, n, at) => repo.rememberNonce(deps.sql, k, n, at) });
+
+const ACCEPT_SIGNATURE = `sig1=(${BODY_COMPONENTS.map((c) => `"${c}"`).join(' ')});tag="${PROFILE_TAG}"`;
+
+function refuse(req: FastifyRequest, reply: FastifyReply, status: number, reason: string, now: Date, extra: Record<string, unknown> = {}) {
+  if (reason === 'insufficient_coverage') reply.header('accept-signature', ACCEPT_SIGNATURE);
+  req.log.info({ reason, status }, 'federation inbox refused a request');
+  return reply.status(status).header('date', now.toUTCString()).send({
+    error: { code: `federation.${reason}`, message: `Refused: ${reason.replaceAll('_', ' ')}`, details: { reason, serverTime: now.toISOString(), ...extra }, requestId: req.id },
+  });
+}
+
+/**
+ * POST /fed/inbox (design §2.2): per-address limit → 256 KiB cap → signature pipeline (allow-list,
+ * pinned key, window, coverage, digest over the raw bytes, signature, nonce) → per-peer limit →
+ * bounded JSON → schema → origin binding → dedup by activity id (409 on equivocation) → stored and
+ * queued in one transaction → 202 with a receipt signed over our answer and bound to the request.
+ */
+export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
+  const f = deps.config.federation;
+  const byAddress = new TokenBuckets(f.inboxRatePerSecond * 5, f.inboxBurst * 5);
+  const byPeer = new TokenBuckets(f.inboxRatePerSecond, f.inboxBurst);
+  const keys = keyDirectory(deps);
+  const nonces = nonceStore(deps);
+  await app.register(async (inbox) => {
+    inbox.removeContentTypeParser(['application/json']);
+    inbox.addContentTypeParser(['application/json', 'application/activity+json'], { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
+      (_req, body, done) => done(null, body));
+    inbox.post('/fed/inbox', {
+      bodyLimit: MAX_BODY_BYTES,
+      schema: { tags: ['federation'], summary: 'Federation inbox: signed activities from allow-listed instances (profile copro-fed/1)', security: [], hide: false },
+      onRequest: async (req, reply) => {
+        const wait = byAddress.take(req.ip, deps.clock.now().getTime());
+        if (wait > 0) await refuse(req, reply.header('retry-after', String(wait)), 429, 'rate_limited', deps.clock.now());
+      },
+    }, async (req, reply) => {
+      const now = deps.clock.now();
+      if (!(await federationSecret(deps))) return refuse(req, reply, 404, 'disabled', now);
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+      const claimedHost = keyIdHost(String(parseSignatureInput(headers['signature-input'] ?? '')?.[0]?.params.keyid ?? ''));
+      if (claimedHost) {
+        const wait = byPeer.take(claimedHost, now.getTime());
+        if (wait > 0) return refuse(req, reply.header('retry-after', String(wait)), 429, 'rate_limited', now);
+      }
+      const origin = originFor(deps);
+      const v = await verifyRequest({ method: 'POST', targetUri: `${origin.base}${req.url}`, headers, body }, { keys, nonces, now });
+      if (!v.ok) return refuse(req, reply, v.status, v.reason, now);
+
+      const json = parseBoundedJson(body);
+      if (!json.ok) return refuse(req, reply, 400, json.reason, now);
+      const parsed = FedActivity.safeParse(json.value);
+      if (!parsed.success) {
+        return refuse(req, reply, 422, 'invalid_activity', now, { issues: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      }
+      const activity = parsed.data;
+      if (!originBound(activity, v.peerHost)) return refuse(req, reply, 401, 'origin_mismatch', now);
+
+      const digest = sha256Hex(body);
+      const stored = await deps.sql.begin(async (tx) => {
+        const inserted = await tx`insert into fed_inbox (activity_id, sender_host, signer_key_id, activity_type, body_sha256, body, received_at)
+          values (${activity.id}, ${v.peerHost}, ${v.keyId}, ${activity.type}, ${digest}, ${tx.json(activity as never)}, ${now})
+          on conflict (activity_id) do nothing returning activity_id`;
+        if (inserted.length === 0) {
+          const [prev] = await tx<{ bodySha256: string }[]>`select body_sha256 as "bodySha256" from fed_inbox where activity_id = ${activity.id}`;
+          return prev?.bodySha256 === digest ? 'duplicate' : 'equivocation';
+        }
+        if (deps.boss) await deps.boss.send(INBOX_QUEUE, { activityId: activity.id }, { id: nameUuid(`inbox ${activity.id}`), db: inTransaction(tx) });
+        return 'stored';
+      });
+      if (stored === 'equivocation') {
+        await repo.insertAlert(deps.sql, 'equivocation', v.peerHost, { activityId: activity.id, bodySha256: digest }, now);
+        return refuse(req, reply, 409, 'equivocation', now);
+      }
+      return sendReceipt(deps, req, reply, origin.base, { status: stored === 'stored' ? 'accepted' : 'duplicate', activityId: activity.id });
+    });
+  });
+}
+
+async function sendReceipt(deps: FedDeps, req: FastifyRequest, reply: FastifyReply, base: string, answer: Record<string, string>) {
+  const body = Buffer.from(JSON.stringify(answer));
+  const requestHeaders = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const headers = await signReceipt({ status: 202, headers: { 'content-type': 'application/json' }, body },
+    { method: req.method, url: `${base}${req.url}`, headers: requestHeaders }, await signingIdentity(deps), deps.clock.now());
+  return reply.status(202).headers(headers).send(body);
+}

@@ -1,0 +1,71 @@
+import { verify } from 'node:crypto';
+import { FedActivity, type FedActivityDto } from '@koprogo/protocols';
+import { publicKeyFromRaw } from '@koprogo/federation';
+import type { Db } from '../../platform/db.ts';
+import { continuityStatement, hostOf } from './federation.domain.ts';
+import type { FedDeps } from './federation.identity.ts';
+import * as repo from './federation.repo.ts';
+
+interface InboxRow { activityId: string; senderHost: string; signerKeyId: string; state: string; body: unknown }
+
+/**
+ * Applies a received activity (the `fed.inbox.process` job). Idempotent: a row already processed is
+ * skipped, and every handler is an upsert keyed by the object, so a re-delivery changes nothing.
+ */
+export async function processInboxActivity(deps: FedDeps, activityId: string): Promise<string> {
+  return deps.sql.begin(async (tx) => {
+    const [row] = await tx<InboxRow[]>`select activity_id as "activityId", sender_host as "senderHost", signer_key_id as "signerKeyId", state, body
+      from fed_inbox where activity_id = ${activityId} for update`;
+    if (!row || row.state !== 'received') return row?.state ?? 'missing';
+    const peer = await repo.findPeerByHost(tx, row.senderHost);
+    const activity = FedActivity.parse(row.body);
+    const at = deps.clock.now();
+    const result = peer ? await apply(tx, deps, peer, row, activity, at) : 'ignored: peer removed';
+    await tx`update fed_inbox set state = 'processed', processed_at = ${at}, error = ${result === 'ok' ? null : result.slice(0, 500)}
+      where activity_id = ${activityId}`;
+    return result;
+  });
+}
+
+async function apply(tx: Db, deps: FedDeps, peer: repo.PeerRow, row: InboxRow, a: FedActivityDto, at: Date): Promise<string> {
+  if (a.type === 'Create') {
+    const o = a.object;
+    await tx`insert into fed_stats_bulletins (origin_host, period, activity_id, buildings, lots, owners, software_version, published_at)
+      values (${peer.host}, ${o.period}, ${a.id}, ${o.buildings}, ${o.lots}, ${o.owners}, ${o.softwareVersion}, ${new Date(a.published)})
+      on conflict (origin_host, period) do update set activity_id = excluded.activity_id, buildings = excluded.buildings, lots = excluded.lots,
+        owners = excluded.owners, software_version = excluded.software_version, published_at = excluded.published_at
+      where fed_stats_bulletins.published_at < excluded.published_at`;
+    return 'ok';
+  }
+  if (a.type === 'Block') {
+    await repo.insertAlert(tx, 'peer_announced_block', peer.host, { blocked: a.object, reasons: a['copro:reasons'], activityId: a.id }, at);
+    return 'ok';
+  }
+  const obj = a.object;
+  if (obj.id !== peer.actorId) return 'ignored: not about the sender';
+  if ('copro:keyAdded' in obj) return addKey(tx, deps, peer, obj['copro:keyAdded'], at);
+  const revoked = obj['copro:keyRevoked'];
+  if (revoked.id === row.signerKeyId) return 'ignored: a key cannot revoke itself';
+  if (hostOf(revoked.id) !== peer.host) return 'ignored: not a key of the sender';
+  const known = await repo.findPeerKey(tx, revoked.id);
+  if (!known || known.peerId !== peer.id) return 'ignored: unknown key';
+  await repo.setPeerKeyState(tx, peer.id, revoked.id, 'revoked', new Date(revoked.revoked));
+  await repo.insertAlert(tx, 'peer_key_revoked', peer.host, { keyId: revoked.id, reason: revoked.reason }, at);
+  return 'ok';
+}
+
+type KeyAdded = Extract<FedActivityDto['object'], { 'copro:keyAdded': unknown }>['copro:keyAdded'];
+
+/** A new key is trusted only with a continuity proof by a key we pinned; otherwise it is quarantined for an admin. */
+async function addKey(tx: Db, _deps: FedDeps, peer: repo.PeerRow, k: KeyAdded, at: Date): Promise<string> {
+  if (hostOf(k.id) !== peer.host) return 'ignored: key on another host';
+  const previous = await repo.findPeerKey(tx, k.continuity.previousKeyId);
+  const statement = Buffer.from(continuityStatement(peer.actorId, k.id, k.publicKey, k.continuity.previousKeyId));
+  const proven = !!previous && previous.peerId === peer.id && previous.state === 'active'
+    && verify(null, statement, publicKeyFromRaw(previous.publicKey), Buffer.from(k.continuity.byPrevious, 'base64url'))
+    && verify(null, statement, publicKeyFromRaw(k.publicKey), Buffer.from(k.continuity.byNew, 'base64url'));
+  await repo.insertPeerKey(tx, { keyId: k.id, peerId: peer.id, publicKey: k.publicKey, learned: 'continuity',
+    state: proven ? 'active' : 'quarantined', validFrom: new Date(k.validFrom) }, at);
+  if (!proven) await repo.insertAlert(tx, 'peer_key_quarantined', peer.host, { keyId: k.id }, at);
+  return proven ? 'ok' : 'quarantined';
+}
