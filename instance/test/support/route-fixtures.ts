@@ -13,6 +13,8 @@ export interface RouteIds {
   entryId: string; fiscalYearId: string; supplierId: string; keyId: string; expenseId: string;
   budgetId: string; callId: string; paymentId: string; deliveryId: string; batchId: string;
   notificationId: string; webhookId: string;
+  /** Instance-level federation peer (a TEST-NET address: refused as private, never contacted). */
+  peerId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -56,8 +58,16 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     org: orgId, ...h!, tokenId: token.id, grantId: g!.id, entryId: entry.id, fiscalYearId: entry.fiscalYearId,
     supplierId: supplier.id, keyId: key.id, expenseId: expense.id, budgetId: budget.id, callId: callForFunds.id, paymentId: payment.id,
     deliveryId: letter.id, batchId: batch.id, notificationId: notification!.id, webhookId: webhook.id,
+    peerId: await fixturePeer(deps),
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
   return ids;
+}
+
+async function fixturePeer(deps: Deps): Promise<string> {
+  const [p] = await deps.sql<{ id: string }[]>`insert into fed_peers (host, base_url, inbox_url, actor_id, name, country, status, added_at)
+    values ('192.0.2.1', 'https://192.0.2.1', 'https://192.0.2.1/fed/inbox', 'https://192.0.2.1/fed/actor', 'Fixture peer', 'BE', 'allowed', now())
+    on conflict (host) do update set name = excluded.name returning id`;
+  return p!.id;
 }
