@@ -6,6 +6,9 @@ import { signingIdentity, type FedDeps } from './federation.identity.ts';
 import * as repo from './federation.repo.ts';
 import { sendDeliverJob } from './federation.outbox.ts';
 
+/** How long an attempt holds its claim (connect 5 s + total 15 s, twice with a re-sign, plus margin). */
+export const CLAIM_MS = 2 * 60_000;
+
 interface DeliveryRow {
   id: string; state: string; attempts: number; activityId: string; payload: Buffer; expiresAt: Date | null; peerId: string;
 }
@@ -16,9 +19,13 @@ interface DeliveryRow {
  * is parked (never dropped). Signed at send time: every attempt has a fresh created and nonce.
  */
 export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<string> {
-  const [d] = await deps.sql<DeliveryRow[]>`select d.id, d.state, d.attempts, d.activity_id as "activityId", o.payload,
-    o.expires_at as "expiresAt", d.peer_id as "peerId" from fed_deliveries d join fed_outbox o using (activity_id) where d.id = ${deliveryId}`;
-  if (!d || !['pending', 'held', 'in_flight'].includes(d.state)) return d?.state ?? 'missing';
+  // Claim: one attempt at a time per delivery (the job and the post-commit fast path may race).
+  // A claim left by a crashed process lapses after CLAIM_MS and maintenance re-queues it.
+  const claimUntil = new Date(deps.clock.now().getTime() + CLAIM_MS);
+  const [d] = await deps.sql<DeliveryRow[]>`update fed_deliveries d set state = 'in_flight', next_attempt_at = ${claimUntil}
+    from fed_outbox o where d.id = ${deliveryId} and o.activity_id = d.activity_id and d.state in ('pending', 'held')
+    returning d.id, d.state, d.attempts, d.activity_id as "activityId", o.payload, o.expires_at as "expiresAt", d.peer_id as "peerId"`;
+  if (!d) return 'not_claimed';
   const peer = await repo.findPeer(deps.sql, d.peerId);
   const now = deps.clock.now();
   if (!peer || peer.status === 'blocked') return setState(deps, d.id, 'suspended', { reason: 'peer_blocked' });
@@ -46,7 +53,7 @@ export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<st
     const receipt = await checkReceipt(deps, peer.id, answer, at);
     await repo.saveCircuit(deps.sql, peer.id, afterSuccess(), at);
     await deps.sql`update fed_deliveries set state = 'delivered', attempts = attempts + 1, last_status = ${answer.status}, last_reason = null,
-      receipt = ${deps.sql.json(receipt as never)}, delivered_at = ${at}, next_attempt_at = null where id = ${d.id}`;
+      receipt = ${deps.sql.json(receipt as never)}, delivered_at = ${at}, next_attempt_at = null where id = ${d.id} and state = 'in_flight'`;
     return 'delivered';
   }
   if (outcome.kind === 'permanent') {
@@ -105,6 +112,6 @@ async function checkReceipt(deps: FedDeps, peerId: string, a: Answer, now: Date)
 async function setState(deps: FedDeps, id: string, state: string, o: { status?: number; reason?: string; next?: Date; attempted?: boolean }): Promise<string> {
   await deps.sql`update fed_deliveries set state = ${state}, attempts = attempts + ${o.attempted ? 1 : 0},
     last_status = coalesce(${o.status ?? null}, last_status), last_reason = coalesce(${o.reason ?? null}, last_reason),
-    next_attempt_at = ${o.next ?? null} where id = ${id}`;
+    next_attempt_at = ${o.next ?? null} where id = ${id} and state = 'in_flight'`; // a block may have suspended it meanwhile
   return state;
 }

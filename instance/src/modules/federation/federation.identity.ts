@@ -101,7 +101,7 @@ export async function instanceDocument(deps: FedDeps): Promise<InstanceDocumentD
  * signed by the current key and by the new one; it signs after `overlapHours`, and the previous
  * key stays valid a week beyond that.
  */
-export async function rotateKey(deps: FedDeps, overlapHours: number): Promise<{ keyId: string; signingFrom: Date }> {
+export async function rotateKey(deps: FedDeps, overlapHours: number): Promise<{ keyId: string; signingFrom: Date; activityId: string }> {
   const secret = await requireSecret(deps);
   const current = await signingIdentity(deps);
   return deps.sql.begin(async (tx) => {
@@ -114,29 +114,29 @@ export async function rotateKey(deps: FedDeps, overlapHours: number): Promise<{ 
     const statement = Buffer.from(continuityStatement(o.actorId, keyId, pair.publicKeyRaw, current.keyId));
     const byPrevious = sign(null, statement, current.privateKey).toString('base64url');
     const byNew = sign(null, statement, privateKeyFromDer(pair.privateKeyDer)).toString('base64url');
-    await enqueueActivity(tx, deps, {
+    const activityId = await enqueueActivity(tx, deps, {
       '@context': [...FED_CONTEXT], id: newActivityId(o), type: 'Update', actor: o.actorId, published: at.toISOString(),
       object: { type: 'Service', id: o.actorId, 'copro:keyAdded': { id: keyId, publicKey: pair.publicKeyRaw, validFrom: at.toISOString(),
         signingFrom: signingFrom.toISOString(), continuity: { previousKeyId: current.keyId, byPrevious, byNew } } },
     });
-    return { keyId, signingFrom };
+    return { keyId, signingFrom, activityId };
   });
 }
 
 /** Revokes one of our keys at once and tells every peer (the announcement is signed by another key). */
-export async function revokeOwnKey(deps: FedDeps, keyId: string, reason: string): Promise<void> {
+export async function revokeOwnKey(deps: FedDeps, keyId: string, reason: string): Promise<string> {
   const keys = await ensureIdentity(deps);
   const now = deps.clock.now();
   if (!keys.some((k) => k.keyId === keyId)) throw new AppError('fed_key.not_found', 'No such key of this instance', { keyId });
   if (!keys.some((k) => k.keyId !== keyId && usable(k, now))) {
     throw new AppError('fed_key.last_usable', 'Rotate first: revoking the only usable key would leave nothing to sign the revocation with');
   }
-  await deps.sql.begin(async (tx) => {
+  return deps.sql.begin(async (tx) => {
     if (!(await repo.revokeOwnKey(tx, keyId, now))) throw new AppError('fed_key.already_revoked', 'This key is already revoked');
     const o = originFor(deps);
-    await enqueueActivity(tx, deps, {
+    return enqueueActivity(tx, deps, {
       '@context': [...FED_CONTEXT], id: newActivityId(o), type: 'Update', actor: o.actorId, published: now.toISOString(),
       object: { type: 'Service', id: o.actorId, 'copro:keyRevoked': { id: keyId, revoked: now.toISOString(), reason } },
     });
-  });
+  }) as Promise<string>;
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../../platform/deps.ts';
 import { deliverOnce } from './federation.delivery.ts';
-import { DELIVER_QUEUE, FANOUT_QUEUE, fanOut, INBOX_QUEUE, MAINTENANCE_QUEUE, relayPending } from './federation.outbox.ts';
+import { DELIVER_QUEUE, FANOUT_QUEUE, fanOut, INBOX_QUEUE, MAINTENANCE_QUEUE, relayPending, releaseLapsedClaims } from './federation.outbox.ts';
 import { processInboxActivity } from './federation.process.ts';
 import * as repo from './federation.repo.ts';
 
@@ -34,11 +34,12 @@ export async function registerFederationJobs(deps: Deps): Promise<void> {
   await boss.schedule(MAINTENANCE_QUEUE, '* * * * *');
 }
 
-/** Purges old nonces, fans out outbox rows written without a queue, re-queues inbox rows left unprocessed. */
+/** Purges old nonces, fans out outbox rows written without a queue, releases lapsed delivery claims, re-queues unprocessed inbox rows. */
 export async function maintain(deps: Deps): Promise<void> {
   const now = deps.clock.now();
   await repo.purgeNonces(deps.sql, new Date(now.getTime() - NONCE_RETENTION_MS));
   await relayPending(deps);
+  await releaseLapsedClaims(deps);
   const stuck = await deps.sql<{ activityId: string }[]>`select activity_id as "activityId" from fed_inbox
     where state = 'received' and received_at < ${new Date(now.getTime() - 60_000)} order by received_at limit 500`;
   for (const s of stuck) await processInboxActivity(deps, s.activityId);

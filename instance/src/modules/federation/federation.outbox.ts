@@ -77,3 +77,28 @@ export async function relayPending(deps: Pick<Deps, 'sql' | 'boss' | 'clock'>): 
   for (const r of rows) n += await fanOut(deps, r.activityId);
   return n;
 }
+
+/**
+ * Fast path after the commit of an outbox row: fan out and attempt each delivery now, in this
+ * process, instead of waiting for the queue's polling. The queue stays the reliable path: both are
+ * idempotent (fan-out locks the outbox row, each attempt claims its delivery). Errors are logged only.
+ */
+export function dispatchSoon(deps: FedDeliveryDeps, activityId: string): void {
+  void (async () => {
+    await fanOut(deps, activityId);
+    const rows = await deps.sql<{ id: string }[]>`select id from fed_deliveries where activity_id = ${activityId} and state = 'pending'`;
+    const { deliverOnce } = await import('./federation.delivery.ts');
+    await Promise.all(rows.map((r) => deliverOnce(deps, r.id)));
+  })().catch((err: unknown) => deps.logger.warn({ err, activityId }, 'federation: immediate dispatch failed; the queue will retry'));
+}
+
+type FedDeliveryDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'logger' | 'boss' | 'version'>;
+
+/** Deliveries whose claim lapsed (a crashed attempt) go back to pending and into the queue. */
+export async function releaseLapsedClaims(deps: Pick<Deps, 'sql' | 'boss' | 'clock'>): Promise<number> {
+  const rows = await deps.sql<{ id: string; host: string; attempts: number }[]>`update fed_deliveries d set state = 'pending'
+    from fed_peers p where p.id = d.peer_id and d.state = 'in_flight' and d.next_attempt_at < ${deps.clock.now()}
+    returning d.id, p.host, d.attempts`;
+  if (deps.boss) for (const r of rows) await sendDeliverJob(deps, r.id, r.host, r.attempts, 0);
+  return rows.length;
+}

@@ -58,8 +58,8 @@ export async function addPeer(deps: FedDeps, input: { url: string; fingerprint: 
  * Defederation: inbound requests get 403 before any verification, queued deliveries are suspended,
  * cached keys purged, and the block is announced to the other peers.
  */
-export async function blockPeer(deps: FedDeps, peerId: string, reasons: string[]): Promise<void> {
-  await deps.sql.begin(async (tx) => {
+export async function blockPeer(deps: FedDeps, peerId: string, reasons: string[]): Promise<string | null> {
+  return deps.sql.begin(async (tx) => {
     const peer = await repo.lockPeer(tx, peerId);
     if (!peer) throw new AppError('fed_peer.not_found', 'Peer not found', { id: peerId });
     if (peer.status === 'blocked') throw new AppError('fed_peer.already_blocked', 'This peer is already blocked');
@@ -68,12 +68,11 @@ export async function blockPeer(deps: FedDeps, peerId: string, reasons: string[]
     await repo.deletePeerKeys(tx, peerId);
     await tx`update fed_deliveries set state = 'suspended', next_attempt_at = null where peer_id = ${peerId} and state in ('pending', 'held', 'in_flight', 'parked')`;
     const others = (await repo.listPeers(tx)).filter((p) => p.status === 'allowed').map((p) => p.host);
-    if (others.length > 0) {
-      const o = originFor(deps);
-      await enqueueActivity(tx, deps, { '@context': [...FED_CONTEXT], id: newActivityId(o), type: 'Block', actor: o.actorId,
-        published: now.toISOString(), object: peer.actorId, 'copro:reasons': reasons }, others);
-    }
-  });
+    if (others.length === 0) return null;
+    const o = originFor(deps);
+    return enqueueActivity(tx, deps, { '@context': [...FED_CONTEXT], id: newActivityId(o), type: 'Block', actor: o.actorId,
+      published: now.toISOString(), object: peer.actorId, 'copro:reasons': reasons }, others);
+  }) as Promise<string | null>;
 }
 
 /**

@@ -12,7 +12,7 @@ import { outboxViews, ownKeyViews, peerViews, resendDelivery } from './federatio
 import { federationSecret } from './federation.crypto.ts';
 import { instanceDocument, revokeOwnKey, rotateKey } from './federation.identity.ts';
 import { inboxRoute } from './federation.inbox.ts';
-import { sendDeliverJob } from './federation.outbox.ts';
+import { dispatchSoon, sendDeliverJob } from './federation.outbox.ts';
 import { addPeer, approvePeerKey, blockPeer, revokePeerKey, unblockPeer } from './federation.peers.ts';
 import * as repo from './federation.repo.ts';
 import { aggregateStats, publishStats } from './federation.stats.ts';
@@ -52,7 +52,11 @@ export async function federationAdminRoutes(app: App, deps: Deps): Promise<void>
       return reply.status(201).send((await peerViews(deps.sql)).find((v) => v.id === p.id)!);
     });
   app.post('/federation/peers/:peerId/block', { onRequest: admin, schema: { tags, summary: 'Block (defederate) a peer; announced to the other peers', params: PeerParams, body: BlockPeerBody, response: { 200: ok } } },
-    async (req) => { await blockPeer(deps, req.params.peerId, req.body.reasons); return { ok: true as const }; });
+    async (req) => {
+      const activityId = await blockPeer(deps, req.params.peerId, req.body.reasons);
+      if (activityId) dispatchSoon(deps, activityId);
+      return { ok: true as const };
+    });
   app.post('/federation/peers/:peerId/unblock', { onRequest: admin, schema: { tags, summary: 'Lift a block: pin the key again (fingerprint), resume suspended deliveries', params: PeerParams, body: UnblockBody, response: { 200: ok } } },
     async (req) => {
       const ids = await unblockPeer(deps, req.params.peerId, req.body.fingerprint);
@@ -70,10 +74,11 @@ export async function federationAdminRoutes(app: App, deps: Deps): Promise<void>
   app.post('/federation/keys/rotate', { onRequest: admin, schema: { tags, summary: 'Rotate our key: announce the next key with a continuity proof', body: RotateKeyBody, response: { 201: z.object({ keyId: z.string(), signingFrom: z.string() }) } } },
     async (req, reply) => {
       const r = await rotateKey(deps, req.body.overlapHours);
+      dispatchSoon(deps, r.activityId);
       return reply.status(201).send({ keyId: r.keyId, signingFrom: r.signingFrom.toISOString() });
     });
   app.post('/federation/keys/revoke', { onRequest: admin, schema: { tags, summary: 'Revoke one of our keys at once, announced to every peer', body: RevokeOwnKeyBody, response: { 200: ok } } },
-    async (req) => { await revokeOwnKey(deps, req.body.keyId, req.body.reason); return { ok: true as const }; });
+    async (req) => { dispatchSoon(deps, await revokeOwnKey(deps, req.body.keyId, req.body.reason)); return { ok: true as const }; });
 
   app.get('/federation/outbox', { onRequest: admin, schema: { tags, summary: 'Deliveries (filter by state: parked, dead…)', querystring: OutboxQuery, response: { 200: z.object({ items: z.array(DeliveryView) }) } } },
     async (req) => ({ items: await outboxViews(deps.sql, req.query.state, req.query.limit) }));
@@ -83,7 +88,11 @@ export async function federationAdminRoutes(app: App, deps: Deps): Promise<void>
     async () => ({ items: (await repo.listAlerts(deps.sql, 100)).map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) }));
 
   app.post('/federation/stats', { onRequest: admin, schema: { tags, summary: 'Publish this instance\'s statistics bulletin for a period', body: PublishStatsBody, response: { 201: z.object({ activityId: z.string() }) } } },
-    async (req, reply) => reply.status(201).send(await publishStats(deps, req.body.period)));
+    async (req, reply) => {
+      const r = await publishStats(deps, req.body.period);
+      dispatchSoon(deps, r.activityId);
+      return reply.status(201).send(r);
+    });
   app.get('/federation/stats', { onRequest: admin, schema: { tags, summary: 'Statistics of every instance for a period, with totals', querystring: PublishStatsBody, response: { 200: StatsAggregateView } } },
     async (req) => aggregateStats(deps, req.query.period));
 }
