@@ -18,10 +18,23 @@ const IDENTITY_LOCK = 7_305_611_009;
 
 export const originFor = (deps: Pick<Deps, 'config'>): Origin => originOf(deps.config.publicUrl, deps.config.host, deps.config.port);
 
+/**
+ * Our keys, read at most every 10 s per process (each inbox answer is signed); changes made by this
+ * process clear the cache at once. A rotation by the CLI is seen within 10 s; the previous key stays valid.
+ */
+const keyCache = new WeakMap<object, { at: number; keys: repo.OwnKeyRow[] }>();
+const KEY_CACHE_MS = 10_000;
+export const forgetOwnKeys = (deps: Pick<FedDeps, 'config'>) => keyCache.delete(deps.config);
+
 /** Our keys; the first one is created (and encrypted) on first use. */
 export async function ensureIdentity(deps: FedDeps): Promise<repo.OwnKeyRow[]> {
+  const cached = keyCache.get(deps.config);
+  if (cached && Date.now() - cached.at < KEY_CACHE_MS) return cached.keys;
   const keys = await repo.listOwnKeys(deps.sql);
-  if (keys.length > 0) return keys;
+  if (keys.length > 0) {
+    keyCache.set(deps.config, { at: Date.now(), keys });
+    return keys;
+  }
   const secret = await requireSecret(deps);
   await deps.sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${IDENTITY_LOCK})`;
@@ -120,7 +133,7 @@ export async function rotateKey(deps: FedDeps, overlapHours: number): Promise<{ 
         signingFrom: signingFrom.toISOString(), continuity: { previousKeyId: current.keyId, byPrevious, byNew } } },
     });
     return { keyId, signingFrom, activityId };
-  });
+  }).finally(() => forgetOwnKeys(deps));
 }
 
 /** Revokes one of our keys at once and tells every peer (the announcement is signed by another key). */
@@ -138,5 +151,5 @@ export async function revokeOwnKey(deps: FedDeps, keyId: string, reason: string)
       '@context': [...FED_CONTEXT], id: newActivityId(o), type: 'Update', actor: o.actorId, published: now.toISOString(),
       object: { type: 'Service', id: o.actorId, 'copro:keyRevoked': { id: keyId, revoked: now.toISOString(), reason } },
     });
-  }) as Promise<string>;
+  }).finally(() => forgetOwnKeys(deps)) as Promise<string>;
 }

@@ -1,8 +1,9 @@
 import { FedActivity } from '@koprogo/protocols';
 import {
   keyIdHost, MAX_BODY_BYTES, parseBoundedJson, parseSignatureInput, publicKeyFromRaw, sha256Hex, signReceipt, verifyRequest,
-  BODY_COMPONENTS, PROFILE_TAG, type KeyDirectory, type NonceStore,
+  BODY_COMPONENTS, PROFILE_TAG, type KeyDirectory, type NonceStore, type PinnedKey,
 } from '@koprogo/federation';
+import type { Db } from '../../platform/db.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http.ts';
 import { inTransaction } from '../../platform/queue.ts';
@@ -12,22 +13,26 @@ import { federationSecret } from './federation.crypto.ts';
 import * as repo from './federation.repo.ts';
 import { INBOX_QUEUE, nameUuid } from './federation.outbox.ts';
 
-/** Adapter of the library's KeyDirectory port: allow-list and pinned keys, never a network fetch. */
-export function keyDirectory(deps: Pick<FedDeps, 'sql' | 'clock'>): KeyDirectory {
+/** Adapter of the library's KeyDirectory port: allow-list and pinned keys in one query, never a network fetch. */
+export function keyDirectory(deps: { sql: Db; clock: FedDeps['clock'] }): KeyDirectory {
   return {
     async resolve(keyId, host) {
-      const peer = await repo.findPeerByHost(deps.sql, host);
-      if (!peer) return { kind: 'unknown_peer' };
-      if (peer.status === 'blocked') return { kind: 'blocked_peer' };
-      const key = await repo.findPeerKey(deps.sql, keyId);
-      if (!key || key.peerId !== peer.id) return { kind: 'unknown_key' };
-      const expired = key.state === 'active' && key.expiresAt !== null && key.expiresAt <= deps.clock.now();
-      return { kind: 'key', key: { keyId, peerHost: peer.host, publicKey: publicKeyFromRaw(key.publicKey), state: expired ? 'expired' : key.state } };
+      const [row] = await deps.sql<{ status: string; peerHost: string; publicKey: string | null; state: PinnedKey['state'] | null; expiresAt: Date | null }[]>`
+        select p.status, p.host as "peerHost", k.public_key as "publicKey", k.state, k.expires_at as "expiresAt"
+        from fed_peers p left join fed_peer_keys k on k.key_id = ${keyId} and k.peer_id = p.id where p.host = ${host}`;
+      if (!row) return { kind: 'unknown_peer' };
+      if (row.status === 'blocked') return { kind: 'blocked_peer' };
+      if (!row.publicKey || !row.state) return { kind: 'unknown_key' };
+      const expired = row.state === 'active' && row.expiresAt !== null && row.expiresAt <= deps.clock.now();
+      return { kind: 'key', key: { keyId, peerHost: row.peerHost, publicKey: publicKeyFromRaw(row.publicKey), state: expired ? 'expired' : row.state } };
     },
   };
 }
 
-export const nonceStore = (deps: Pick<FedDeps, 'sql'>): NonceStore => ({ remember: (k, n, at) => repo.rememberNonce(deps.sql, k, n, at) });
+export const nonceStore = (deps: { sql: Db }): NonceStore => ({ remember: (k, n, at) => repo.rememberNonce(deps.sql, k, n, at) });
+
+interface Refusal { status: number; reason: string; extra?: Record<string, unknown> }
+interface Stored { stored: 'stored' | 'duplicate' | 'equivocation'; activityId: string; peerHost: string; digest: string }
 
 const ACCEPT_SIGNATURE = `sig1=(${BODY_COMPONENTS.map((c) => `"${c}"`).join(' ')});tag="${PROFILE_TAG}"`;
 
@@ -49,8 +54,6 @@ export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
   const f = deps.config.federation;
   const byAddress = new TokenBuckets(f.inboxRatePerSecond * 5, f.inboxBurst * 5);
   const byPeer = new TokenBuckets(f.inboxRatePerSecond, f.inboxBurst);
-  const keys = keyDirectory(deps);
-  const nonces = nonceStore(deps);
   await app.register(async (inbox) => {
     inbox.removeContentTypeParser(['application/json']);
     inbox.addContentTypeParser(['application/json', 'application/activity+json'], { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
@@ -73,34 +76,38 @@ export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
         if (wait > 0) return refuse(req, reply.header('retry-after', String(wait)), 429, 'rate_limited', now);
       }
       const origin = originFor(deps);
-      const v = await verifyRequest({ method: 'POST', targetUri: `${origin.base}${req.url}`, headers, body }, { keys, nonces, now });
-      if (!v.ok) return refuse(req, reply, v.status, v.reason, now);
-
-      const json = parseBoundedJson(body);
-      if (!json.ok) return refuse(req, reply, 400, json.reason, now);
-      const parsed = FedActivity.safeParse(json.value);
-      if (!parsed.success) {
-        return refuse(req, reply, 422, 'invalid_activity', now, { issues: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) });
-      }
-      const activity = parsed.data;
-      if (!originBound(activity, v.peerHost)) return refuse(req, reply, 401, 'origin_mismatch', now);
-
-      const digest = sha256Hex(body);
-      const stored = await deps.sql.begin(async (tx) => {
+      // One transaction: key lookup, nonce, dedup row and job commit together (one commit per request).
+      const outcome = await deps.sql.begin(async (tx): Promise<Refusal | Stored> => {
+        const v = await verifyRequest({ method: 'POST', targetUri: `${origin.base}${req.url}`, headers, body },
+          { keys: keyDirectory({ sql: tx, clock: deps.clock }), nonces: nonceStore({ sql: tx }), now });
+        if (!v.ok) return { status: v.status, reason: v.reason };
+        const json = parseBoundedJson(body);
+        if (!json.ok) return { status: 400, reason: json.reason };
+        const parsed = FedActivity.safeParse(json.value);
+        if (!parsed.success) {
+          return { status: 422, reason: 'invalid_activity', extra: { issues: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) } };
+        }
+        const activity = parsed.data;
+        if (!originBound(activity, v.peerHost)) return { status: 401, reason: 'origin_mismatch' };
+        const digest = sha256Hex(body);
         const inserted = await tx`insert into fed_inbox (activity_id, sender_host, signer_key_id, activity_type, body_sha256, body, received_at)
           values (${activity.id}, ${v.peerHost}, ${v.keyId}, ${activity.type}, ${digest}, ${tx.json(activity as never)}, ${now})
           on conflict (activity_id) do nothing returning activity_id`;
+        const found = { activityId: activity.id, peerHost: v.peerHost, digest };
         if (inserted.length === 0) {
           const [prev] = await tx<{ bodySha256: string }[]>`select body_sha256 as "bodySha256" from fed_inbox where activity_id = ${activity.id}`;
-          return prev?.bodySha256 === digest ? 'duplicate' : 'equivocation';
+          return { ...found, stored: prev?.bodySha256 === digest ? 'duplicate' : 'equivocation' };
         }
         if (deps.boss) await deps.boss.send(INBOX_QUEUE, { activityId: activity.id }, { id: nameUuid(`inbox ${activity.id}`), db: inTransaction(tx) });
-        return 'stored';
-      });
-      if (stored === 'equivocation') {
-        await repo.insertAlert(deps.sql, 'equivocation', v.peerHost, { activityId: activity.id, bodySha256: digest }, now);
+        return { ...found, stored: 'stored' };
+      }) as Refusal | Stored;
+      if ('reason' in outcome) return refuse(req, reply, outcome.status, outcome.reason, now, outcome.extra);
+      if (outcome.stored === 'equivocation') {
+        await repo.insertAlert(deps.sql, 'equivocation', outcome.peerHost, { activityId: outcome.activityId, bodySha256: outcome.digest }, now);
         return refuse(req, reply, 409, 'equivocation', now);
       }
+      const activity = { id: outcome.activityId };
+      const stored = outcome.stored;
       return sendReceipt(deps, req, reply, origin.base, { status: stored === 'stored' ? 'accepted' : 'duplicate', activityId: activity.id });
     });
   });
