@@ -51,7 +51,8 @@ export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<st
   const at = deps.clock.now();
   if (outcome.kind === 'delivered') {
     const receipt = await checkReceipt(deps, peer.id, answer, at);
-    await repo.saveCircuit(deps.sql, peer.id, afterSuccess(), at);
+    if (circuit.state !== 'closed' || circuit.failures > 0) await repo.saveCircuit(deps.sql, peer.id, afterSuccess(), at);
+    else await deps.sql`update fed_peers set last_success_at = ${at} where id = ${peer.id} and (last_success_at is null or last_success_at < ${new Date(at.getTime() - 60_000)})`;
     await deps.sql`update fed_deliveries set state = 'delivered', attempts = attempts + 1, last_status = ${answer.status}, last_reason = null,
       receipt = ${deps.sql.json(receipt as never)}, delivered_at = ${at}, next_attempt_at = null where id = ${d.id} and state = 'in_flight'`;
     return 'delivered';

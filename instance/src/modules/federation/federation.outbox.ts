@@ -11,6 +11,12 @@ export const DELIVER_QUEUE = 'fed.deliver';
 export const INBOX_QUEUE = 'fed.inbox.process';
 export const MAINTENANCE_QUEUE = 'fed.maintenance';
 
+/**
+ * Jobs written with the outbox row are the safety net of the post-commit fast path (dispatchSoon):
+ * they start a few seconds later, so the fast path normally does the work and the jobs find it done.
+ */
+export const SAFETY_NET_DELAY_SECONDS = 5;
+
 export const newActivityId = (o: Origin) => `${o.base}/fed/activities/${randomUUID()}`;
 
 /** A stable UUID from a name (UUIDv5 layout over SHA-1): delivery ids and job ids, so re-enqueueing is idempotent. */
@@ -32,7 +38,9 @@ export async function enqueueActivity(tx: Db, deps: Pick<Deps, 'boss' | 'clock'>
   const at = deps.clock.now();
   await tx`insert into fed_outbox (activity_id, activity_type, payload, body_sha256, recipients, expires_at, created_at)
     values (${activity.id}, ${activity.type}, ${payload}, ${sha256Hex(payload)}, ${recipients}, ${activity.expires ? new Date(activity.expires) : null}, ${at})`;
-  if (deps.boss) await deps.boss.send(FANOUT_QUEUE, { activityId: activity.id }, { id: nameUuid(`fanout ${activity.id}`), db: inTransaction(tx) });
+  if (deps.boss) {
+    await deps.boss.send(FANOUT_QUEUE, { activityId: activity.id }, { id: nameUuid(`fanout ${activity.id}`), db: inTransaction(tx), startAfter: SAFETY_NET_DELAY_SECONDS });
+  }
   return activity.id;
 }
 
@@ -54,7 +62,7 @@ export async function fanOut(deps: Pick<Deps, 'sql' | 'boss' | 'clock'>, activit
     }
     await tx`update fed_outbox set fanned_out_at = ${at} where activity_id = ${activityId}`;
     if (deps.boss) {
-      for (const d of ids) await sendDeliverJob(deps, d.id, d.host, 0, 0, inTransaction(tx));
+      for (const d of ids) await sendDeliverJob(deps, d.id, d.host, 0, SAFETY_NET_DELAY_SECONDS, inTransaction(tx));
     }
     return ids.length;
   });
@@ -84,12 +92,15 @@ export async function relayPending(deps: Pick<Deps, 'sql' | 'boss' | 'clock'>): 
  * idempotent (fan-out locks the outbox row, each attempt claims its delivery). Errors are logged only.
  */
 export function dispatchSoon(deps: FedDeliveryDeps, activityId: string): void {
-  void (async () => {
-    await fanOut(deps, activityId);
-    const rows = await deps.sql<{ id: string }[]>`select id from fed_deliveries where activity_id = ${activityId} and state = 'pending'`;
-    const { deliverOnce } = await import('./federation.delivery.ts');
-    await Promise.all(rows.map((r) => deliverOnce(deps, r.id)));
-  })().catch((err: unknown) => deps.logger.warn({ err, activityId }, 'federation: immediate dispatch failed; the queue will retry'));
+  dispatchNow(deps, activityId).catch((err: unknown) => deps.logger.warn({ err, activityId }, 'federation: immediate dispatch failed; the queue will retry'));
+}
+
+/** Fan-out and one attempt per pending delivery, awaited (the fast path; benchmarks time it). */
+export async function dispatchNow(deps: FedDeliveryDeps, activityId: string): Promise<string[]> {
+  await fanOut(deps, activityId);
+  const rows = await deps.sql<{ id: string }[]>`select id from fed_deliveries where activity_id = ${activityId} and state = 'pending'`;
+  const { deliverOnce } = await import('./federation.delivery.ts');
+  return Promise.all(rows.map((r) => deliverOnce(deps, r.id)));
 }
 
 type FedDeliveryDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'logger' | 'boss' | 'version'>;
