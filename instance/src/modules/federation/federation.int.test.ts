@@ -230,3 +230,31 @@ describe('keys and defederation', () => {
     expect((await C.deps.sql`select 1 from fed_stats_bulletins where activity_id = ${activityId}`).length).toBe(0);
   });
 });
+
+describe('the inbox never answers 500', () => {
+  it('answers malformed requests with JSON errors carrying a stable code', async () => {
+    const good = await signedPost(A, B, Buffer.from(JSON.stringify(statsActivity(A))));
+    const probes: Array<{ headers: Record<string, string>; body?: string | Buffer }> = [
+      { headers: { 'content-type': 'application/json' }, body: '' },
+      { headers: { 'content-type': 'application/json' }, body: '{' },
+      { headers: { 'content-type': 'text/plain' }, body: 'hello' },
+      { headers: {}, body: undefined },
+      { headers: { 'content-type': 'application/activity+json', 'signature-input': 'sig1=("@method";x=);created=1', signature: 'sig1=:AAAA:' }, body: '{}' },
+      { headers: { 'content-type': 'application/activity+json', 'signature-input': `sig1=(${'"@method" '.repeat(500)})`, signature: 'sig1=::' }, body: '{}' },
+      { headers: { 'content-type': 'application/activity+json', 'signature-input': 'sig1=();keyid="javascript:alert(1)"', signature: 'sig1=::' }, body: '[]' },
+      { headers: { 'content-type': 'application/activity+json', 'signature-input': 'sig1=();keyid="https://[::1"', signature: 'sig1=::' }, body: '[]' },
+      { headers: { 'content-type': 'application/activity+json', 'signature-input': 'sig1=("@method");created=99999999999999999999;keyid="x"', signature: 'sig1=:!!:' }, body: '{}' },
+      { headers: { 'content-type': 'application/json', 'content-digest': 'sha-256=:x:', 'signature-input': '\u0000', signature: '\u0000' }, body: Buffer.from([0xff, 0xfe, 0x00]) },
+      // A genuine signature with its headers shuffled into garbage.
+      { headers: { ...good.sent, 'content-digest': 'sha-512=:AAAA:' }, body: '{}' },
+    ];
+    for (const p of probes) {
+      const res = await fetch(`${B.url}/fed/inbox`, { method: 'POST', headers: p.headers, body: p.body }).catch(() => null);
+      if (!res) continue; // the client itself refused to send (invalid header value)
+      expect(res.status, JSON.stringify(p.headers).slice(0, 120)).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      const text = await res.text();
+      expect(text, `${res.status}`).toMatch(/^{"error":{"code":"[a-z_]+\.[a-z_]+"/);
+    }
+  });
+});
