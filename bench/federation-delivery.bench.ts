@@ -35,7 +35,8 @@ async function startInstance(ctx: BenchContext, name: string) {
   await migrate(sql);
   const port = await freePort();
   const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'silent', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
-    FEDERATION_KEY_SECRET: randomBytes(32).toString('hex'), FEDERATION_NAME: name, FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' }, { stdoutIsTty: false });
+    FEDERATION_KEY_SECRET: randomBytes(32).toString('hex'), FEDERATION_NAME: name, FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
+    FEDERATION_INBOX_RATE_PER_SECOND: '100000', FEDERATION_INBOX_BURST: '1000000' }, { stdoutIsTty: false });
   const boss = await startQueue(db.url, pino({ level: 'silent' }));
   ctx.cleanup.defer(`stop pg-boss ${name}`, () => boss.stop({ graceful: false, close: true }));
   const deps: Deps = { sql, boss, clock: systemClock, testClock: null, config, logger: pino({ level: 'silent' }),
@@ -96,6 +97,7 @@ export const run: BenchModule['run'] = async (ctx) => {
     notes: [
       'Each message: a transaction writing the outbox row and its fan-out job on the sender; then the post-commit fast path (fan-out transaction, claim, Ed25519 signing at send time, SSRF-checked HTTP POST) to the receiver, whose inbox verifies the signature, the digest, the window and the nonce, stores the activity and its processing job in one transaction and answers 202 with a signed receipt bound to the request; the sender verifies the receipt and records the delivery. The clock stops there.',
       'Both instances run in the bench process with silent logs and NODE_ENV=production, each on its own embedded PostgreSQL with default durability. pg-boss runs too (the fan-out and delivery jobs find the work already done); without the fast path, pickup would wait for pg-boss polling (2 s).',
+      'Per-peer inbox rate limits are raised for the bench (default 20/s, burst 100: a sequential sender exceeds them).',
       `The 1-min load average at start is printed above; the ${ctx.machine.cores} cores are shared by both instances, both PostgreSQL servers and anything else running.`,
     ],
     failures: [...(notDelivered ? [`${notDelivered} message(s) not delivered by the fast path`] : []),

@@ -8,12 +8,12 @@ import { pino } from 'pino';
 import { generateEd25519, privateKeyFromDer, signRequest } from '../federation/src/index.ts';
 import { loadConfig } from '../instance/src/config.ts';
 import { loadInstanceSecrets } from '../instance/src/modules/auth/auth.secrets.ts';
-import { INBOX_QUEUE } from '../instance/src/modules/federation/federation.outbox.ts';
 import { systemClock } from '../instance/src/platform/clock.ts';
 import { connect } from '../instance/src/platform/db.ts';
 import type { Deps } from '../instance/src/platform/deps.ts';
 import { migrate } from '../instance/src/platform/migrate.ts';
 import { startQueue } from '../instance/src/platform/queue.ts';
+import { registerJobs } from '../instance/src/modules/jobs.ts';
 import { buildServer } from '../instance/src/server.ts';
 import { cpuPerRequest, cpuSnapshot } from './lib/cpu.ts';
 import { openBenchDatabase } from './lib/database.ts';
@@ -99,7 +99,7 @@ export const run: BenchModule['run'] = async (ctx) => {
   await migrate(sql);
   const boss = await startQueue(db.url, pino({ level: 'silent' }));
   ctx.cleanup.defer('stop pg-boss', () => boss.stop({ graceful: false, close: true }));
-  await boss.createQueue(INBOX_QUEUE);
+  await registerJobs({ sql, boss, clock: systemClock, testClock: null, config: loadConfig({ NODE_ENV: 'production', DATABASE_URL: db.url }), logger: pino({ level: 'silent' }), secrets: { jwtKey: new Uint8Array(32) }, version: 'bench' });
   const probe = connect(db.url, 1);
   ctx.cleanup.defer('close the probe', () => probe.end({ timeout: 1 }));
   // Port first: the instance's public URL (signed @target-uri) names it.
@@ -129,12 +129,20 @@ export const run: BenchModule['run'] = async (ctx) => {
   const cpu = cpuPerRequest(before, await cpuSnapshot(sql), m.accepted);
   const cpuMs = cpu ? cpu.serverMs + (cpu.postgresMs ?? 0) : null;
   const n = (await probe<{ n: number }[]>`select count(*)::int as n from fed_inbox`)[0]!.n;
-  const jobs = (await probe<{ n: number }[]>`select count(*)::int as n from pgboss.job where name = ${INBOX_QUEUE}`)[0]!.n;
+  // Processing (the background drain) runs during the load; wait for what is left.
+  const t1 = performance.now();
+  let processed = 0;
+  while (performance.now() - t1 < 120_000) {
+    processed = (await probe<{ n: number }[]>`select count(*)::int as n from fed_inbox where state = 'processed'`)[0]!.n;
+    if (processed === WARMUP + MEASURED) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const drainTailMs = performance.now() - t1;
   const perSecond = Math.round(m.accepted / (m.elapsedMs / 1000));
   const metrics: Metric[] = [
     { label: 'Accepted (202, stored) per second', value: `${perSecond.toLocaleString('en-US')} /s`, target: `≥ ${TARGET_PER_SECOND.toLocaleString('en-US')} /s`, pass: perSecond >= TARGET_PER_SECOND },
     { label: 'Latency per request P50 / P99', value: `${pct(m.latenciesMs, 50).toFixed(1)} ms / ${pct(m.latenciesMs, 99).toFixed(1)} ms` },
-    { label: 'Rows in fed_inbox / inbox jobs queued', value: `${n} / ${jobs} (expected ${WARMUP + MEASURED})` },
+    { label: 'Rows in fed_inbox / processed (statistics upserted)', value: `${n} / ${processed} (expected ${WARMUP + MEASURED}); processing finished ${(drainTailMs / 1000).toFixed(1)} s after the last answer` },
     { label: 'CPU per accepted activity (server thread / PostgreSQL backends)', value: cpu ? `${cpu.serverMs} ms / ${cpu.postgresMs ?? 'n/a'} ms` : 'n/a' },
     { label: 'Derived: activities/s if 2 cores did only this (2,000 ms ÷ CPU per activity)', value: cpuMs ? `${Math.round(2000 / cpuMs).toLocaleString('en-US')} /s` : 'n/a' },
     { label: 'Signing cost (load generator, pre-signed)', value: `${(m.signMs / MEASURED * 1000).toFixed(0)} µs per request` },
@@ -144,12 +152,13 @@ export const run: BenchModule['run'] = async (ctx) => {
     metrics,
     notes: [
       `Every request is distinct (activity id, nonce, created) and signed with Ed25519 by the bench's sender key, pinned in the receiver's allow-list; bodies are ≈ 0.4 KiB statistics bulletins.`,
-      `The receiver runs the real instance (buildServer, NODE_ENV=production, silent logs) with pg-boss: each accepted activity is one transaction writing the fed_inbox row and its fed.inbox.process job; nonces go to fed_nonces. Inbox processing workers are not running, so the figure is intake only.`,
+      `The receiver runs the real instance (buildServer, NODE_ENV=production, silent logs, pg-boss with every job registered): each accepted activity is one transaction (key lookup, fed_nonces insert, fed_inbox row), then a 202 with a signed receipt; the same process drains received rows in the background (the statistics upsert), so processing shares the CPU during the run.`,
       `The 1-min load average at start is printed above: on a machine shared with other work, throughput is bounded by the CPU this benchmark gets; the CPU per activity (server main thread and PostgreSQL backends, from /proc) and the figure derived from it do not depend on that share, but exclude the kernel's loopback and the WAL writer.`,
       `Requests are pre-signed before the clock starts; the load generator (a worker thread) still shares the ${ctx.machine.cores} cores with the server and PostgreSQL. Per-peer rate limits are raised for the bench (default 20/s, burst 100).`,
     ],
     failures: [...Object.entries({ ...warm.other, ...m.other }).map(([status, count]) => `${count} answer(s) with status ${status}`),
-      ...(n === WARMUP + MEASURED ? [] : [`fed_inbox holds ${n} rows, expected ${WARMUP + MEASURED}`])],
-    data: { perSecond, cpu, elapsedMs: m.elapsedMs, p50: pct(m.latenciesMs, 50), p99: pct(m.latenciesMs, 99), rows: n, jobs },
+      ...(n === WARMUP + MEASURED ? [] : [`fed_inbox holds ${n} rows, expected ${WARMUP + MEASURED}`]),
+      ...(processed === WARMUP + MEASURED ? [] : [`only ${processed} rows processed`])],
+    data: { perSecond, cpu, elapsedMs: m.elapsedMs, p50: pct(m.latenciesMs, 50), p99: pct(m.latenciesMs, 99), rows: n, processed, drainTailMs },
   };
 };

@@ -6,12 +6,11 @@ import {
 import type { Db } from '../../platform/db.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http.ts';
-import { inTransaction } from '../../platform/queue.ts';
 import { originBound, TokenBuckets } from './federation.domain.ts';
 import { originFor, signingIdentity, type FedDeps } from './federation.identity.ts';
 import { federationSecret } from './federation.crypto.ts';
 import * as repo from './federation.repo.ts';
-import { INBOX_QUEUE, nameUuid } from './federation.outbox.ts';
+import { kickInboxDrain } from './federation.drain.ts';
 
 /** Adapter of the library's KeyDirectory port: allow-list and pinned keys in one query, never a network fetch. */
 export function keyDirectory(deps: { sql: Db; clock: FedDeps['clock'] }): KeyDirectory {
@@ -48,7 +47,7 @@ function refuse(req: FastifyRequest, reply: FastifyReply, status: number, reason
  * POST /fed/inbox (design §2.2): per-address limit → 256 KiB cap → signature pipeline (allow-list,
  * pinned key, window, coverage, digest over the raw bytes, signature, nonce) → per-peer limit →
  * bounded JSON → schema → origin binding → dedup by activity id (409 on equivocation) → stored and
- * queued in one transaction → 202 with a receipt signed over our answer and bound to the request.
+ * stored with the nonce in one transaction (then drained in the background) → 202 with a receipt signed over our answer and bound to the request.
  */
 export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
   const f = deps.config.federation;
@@ -98,7 +97,6 @@ export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
           const [prev] = await tx<{ bodySha256: string }[]>`select body_sha256 as "bodySha256" from fed_inbox where activity_id = ${activity.id}`;
           return { ...found, stored: prev?.bodySha256 === digest ? 'duplicate' : 'equivocation' };
         }
-        if (deps.boss) await deps.boss.send(INBOX_QUEUE, { activityId: activity.id }, { id: nameUuid(`inbox ${activity.id}`), db: inTransaction(tx) });
         return { ...found, stored: 'stored' };
       }) as Refusal | Stored;
       if ('reason' in outcome) return refuse(req, reply, outcome.status, outcome.reason, now, outcome.extra);
@@ -108,6 +106,7 @@ export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
       }
       const activity = { id: outcome.activityId };
       const stored = outcome.stored;
+      if (stored === 'stored') kickInboxDrain(deps);
       return sendReceipt(deps, req, reply, origin.base, { status: stored === 'stored' ? 'accepted' : 'duplicate', activityId: activity.id });
     });
   });

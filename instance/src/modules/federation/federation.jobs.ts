@@ -2,6 +2,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { deliverOnce } from './federation.delivery.ts';
 import { DELIVER_QUEUE, FANOUT_QUEUE, fanOut, INBOX_QUEUE, MAINTENANCE_QUEUE, relayPending, releaseLapsedClaims } from './federation.outbox.ts';
 import { processInboxActivity } from './federation.process.ts';
+import { processOrHandOver } from './federation.drain.ts';
 import * as repo from './federation.repo.ts';
 
 /** Nonces live at least the window plus margin (10 min); purged after 15. */
@@ -41,6 +42,6 @@ export async function maintain(deps: Deps): Promise<void> {
   await relayPending(deps);
   await releaseLapsedClaims(deps);
   const stuck = await deps.sql<{ activityId: string }[]>`select activity_id as "activityId" from fed_inbox
-    where state = 'received' and received_at < ${new Date(now.getTime() - 60_000)} order by received_at limit 500`;
-  for (const s of stuck) await processInboxActivity(deps, s.activityId);
+    where state = 'received' and received_at < ${new Date(now.getTime() - 60_000)} order by received_at limit 1000`;
+  for (const s of stuck) await processOrHandOver(deps, s.activityId);
 }

@@ -16,7 +16,7 @@ export async function processInboxActivity(deps: FedDeps, activityId: string): P
   return deps.sql.begin(async (tx) => {
     const [row] = await tx<InboxRow[]>`select activity_id as "activityId", sender_host as "senderHost", signer_key_id as "signerKeyId", state, body
       from fed_inbox where activity_id = ${activityId} for update`;
-    if (!row || row.state !== 'received') return row?.state ?? 'missing';
+    if (!row || row.state === 'processed') return row?.state ?? 'missing';
     const peer = await repo.findPeerByHost(tx, row.senderHost);
     const activity = FedActivity.parse(row.body);
     const at = deps.clock.now();
