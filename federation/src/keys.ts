@@ -14,9 +14,17 @@ export function rawPublicKey(key: KeyObject): string {
   return jwk.x;
 }
 
+const publicKeys = new Map<string, KeyObject>();
+
+/** KeyObjects are immutable: the few peer keys are imported once (bounded cache). */
 export function publicKeyFromRaw(raw: string): KeyObject {
+  const cached = publicKeys.get(raw);
+  if (cached) return cached;
   if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) throw new Error('an Ed25519 public key is 32 bytes in base64url (43 characters)');
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
+  if (publicKeys.size >= 1000) publicKeys.clear();
+  publicKeys.set(raw, key);
+  return key;
 }
 
 export function privateKeyFromDer(der: Buffer): KeyObject {

@@ -11,7 +11,7 @@ export type RejectReason =
   | 'clock_skew' | 'insufficient_coverage' | 'bad_tag' | 'alg_mismatch' | 'digest_mismatch' | 'bad_signature' | 'replayed';
 
 export type VerifyResult =
-  | { ok: true; keyId: string; peerHost: string; created: number }
+  | { ok: true; keyId: string; peerHost: string; created: number; nonce: string }
   | { ok: false; status: 401 | 403; reason: RejectReason };
 
 export interface IncomingRequest {
@@ -51,7 +51,7 @@ function parseOne(headers: IncomingRequest['headers']): ParsedSignatureInput | n
  * The inbox pipeline's signature steps (design §2.2, steps 3–9), in order: parse → key → window →
  * coverage/tag/alg → digest over the raw bytes → signature → nonce. Each refusal names its reason.
  */
-export async function verifyRequest(req: IncomingRequest, ports: { keys: KeyDirectory; nonces: NonceStore; now: Date }): Promise<VerifyResult> {
+export async function verifyRequest(req: IncomingRequest, ports: { keys: KeyDirectory; nonces: NonceStore | 'checked-by-caller'; now: Date }): Promise<VerifyResult> {
   const sig = parseOne(req.headers);
   if (!sig) return reject('malformed_signature');
   const { keyid, nonce, tag, alg } = sig.params;
@@ -77,8 +77,10 @@ export async function verifyRequest(req: IncomingRequest, ports: { keys: KeyDire
   if (req.method !== 'GET' && !contentDigestMatches(req.headers['content-digest'], req.body)) return reject('digest_mismatch');
 
   if (!(await signatureValid(req, key.publicKey, keyid, [...required], ports.now))) return reject('bad_signature');
-  if (!(await ports.nonces.remember(keyid, nonce, ports.now))) return reject('replayed');
-  return { ok: true, keyId: keyid, peerHost: key.peerHost, created: sig.params.created as number };
+  // 'checked-by-caller': the caller records (keyid, nonce) itself, atomically with what it stores,
+  // and answers `replayed` when the pair exists (saves a database round trip per request).
+  if (ports.nonces !== 'checked-by-caller' && !(await ports.nonces.remember(keyid, nonce, ports.now))) return reject('replayed');
+  return { ok: true, keyId: keyid, peerHost: key.peerHost, created: sig.params.created as number, nonce };
 }
 
 async function signatureValid(req: IncomingRequest, publicKey: KeyObject, keyId: string, fields: string[], now: Date): Promise<boolean> {

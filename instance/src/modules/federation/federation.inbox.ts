@@ -47,12 +47,13 @@ function refuse(req: FastifyRequest, reply: FastifyReply, status: number, reason
  * POST /fed/inbox (design §2.2): per-address limit → 256 KiB cap → signature pipeline (allow-list,
  * pinned key, window, coverage, digest over the raw bytes, signature, nonce) → per-peer limit →
  * bounded JSON → schema → origin binding → dedup by activity id (409 on equivocation) → stored and
- * stored with the nonce in one transaction (then drained in the background) → 202 with a receipt signed over our answer and bound to the request.
+ * stored with the nonce in one statement (then drained in the background) → 202 with a receipt signed over our answer and bound to the request.
  */
 export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
   const f = deps.config.federation;
   const byAddress = new TokenBuckets(f.inboxRatePerSecond * 5, f.inboxBurst * 5);
   const byPeer = new TokenBuckets(f.inboxRatePerSecond, f.inboxBurst);
+  const directory = keyDirectory(deps);
   await app.register(async (inbox) => {
     inbox.removeContentTypeParser(['application/json']);
     inbox.addContentTypeParser(['application/json', 'application/activity+json'], { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
@@ -75,30 +76,34 @@ export async function inboxRoute(app: App, deps: FedDeps): Promise<void> {
         if (wait > 0) return refuse(req, reply.header('retry-after', String(wait)), 429, 'rate_limited', now);
       }
       const origin = originFor(deps);
-      // One transaction: key lookup, nonce, dedup row and job commit together (one commit per request).
-      const outcome = await deps.sql.begin(async (tx): Promise<Refusal | Stored> => {
+      // Two statements per request: the key lookup, then one atomic statement recording the nonce and
+      // inserting the activity (no explicit transaction: fewer round trips, one commit).
+      const outcome = await (async (): Promise<Refusal | Stored> => {
         const v = await verifyRequest({ method: 'POST', targetUri: `${origin.base}${req.url}`, headers, body },
-          { keys: keyDirectory({ sql: tx, clock: deps.clock }), nonces: nonceStore({ sql: tx }), now });
+          { keys: directory, nonces: 'checked-by-caller', now });
         if (!v.ok) return { status: v.status, reason: v.reason };
         const json = parseBoundedJson(body);
-        if (!json.ok) return { status: 400, reason: json.reason };
-        const parsed = FedActivity.safeParse(json.value);
-        if (!parsed.success) {
-          return { status: 422, reason: 'invalid_activity', extra: { issues: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) } };
-        }
-        const activity = parsed.data;
-        if (!originBound(activity, v.peerHost)) return { status: 401, reason: 'origin_mismatch' };
+        const parsed = json.ok ? FedActivity.safeParse(json.value) : null;
+        const activity = parsed?.success ? parsed.data : null;
         const digest = sha256Hex(body);
-        const inserted = await tx`insert into fed_inbox (activity_id, sender_host, signer_key_id, activity_type, body_sha256, body, received_at)
-          values (${activity.id}, ${v.peerHost}, ${v.keyId}, ${activity.type}, ${digest}, ${tx.json(activity as never)}, ${now})
-          on conflict (activity_id) do nothing returning activity_id`;
-        const found = { activityId: activity.id, peerHost: v.peerHost, digest };
-        if (inserted.length === 0) {
-          const [prev] = await tx<{ bodySha256: string }[]>`select body_sha256 as "bodySha256" from fed_inbox where activity_id = ${activity.id}`;
-          return { ...found, stored: prev?.bodySha256 === digest ? 'duplicate' : 'equivocation' };
+        const [r] = await deps.sql<{ nonceNew: boolean; inserted: boolean; prevSha: string | null }[]>`
+          with n as (insert into fed_nonces (key_id, nonce, seen_at) values (${v.keyId}, ${v.nonce}, ${now}) on conflict do nothing returning 1),
+          i as (insert into fed_inbox (activity_id, sender_host, signer_key_id, activity_type, body_sha256, body, received_at)
+            select ${activity?.id ?? ''}, ${v.peerHost}, ${v.keyId}, ${activity?.type ?? ''}, ${digest}, ${deps.sql.json((activity ?? {}) as never)}, ${now}
+            where exists (select 1 from n) and ${activity !== null && originBound(activity, v.peerHost)}
+            on conflict (activity_id) do nothing returning 1)
+          select exists (select 1 from n) as "nonceNew", exists (select 1 from i) as inserted,
+            (select body_sha256 from fed_inbox where activity_id = ${activity?.id ?? ''}) as "prevSha"`;
+        if (!r!.nonceNew) return { status: 401, reason: 'replayed' };
+        if (!json.ok) return { status: 400, reason: json.reason };
+        if (!activity) {
+          return { status: 422, reason: 'invalid_activity', extra: { issues: parsed!.error!.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) } };
         }
-        return { ...found, stored: 'stored' };
-      }) as Refusal | Stored;
+        if (!originBound(activity, v.peerHost)) return { status: 401, reason: 'origin_mismatch' };
+        const found = { activityId: activity.id, peerHost: v.peerHost, digest };
+        if (r!.inserted) return { ...found, stored: 'stored' };
+        return { ...found, stored: r!.prevSha === digest ? 'duplicate' : 'equivocation' };
+      })();
       if ('reason' in outcome) return refuse(req, reply, outcome.status, outcome.reason, now, outcome.extra);
       if (outcome.stored === 'equivocation') {
         await repo.insertAlert(deps.sql, 'equivocation', outcome.peerHost, { activityId: outcome.activityId, bodySha256: outcome.digest }, now);
