@@ -1,6 +1,6 @@
 import type { FedDeps } from './federation.identity.ts';
 import { INBOX_QUEUE, nameUuid } from './federation.outbox.ts';
-import { processInboxActivity } from './federation.process.ts';
+import { processBatch, processInboxActivity } from './federation.process.ts';
 
 /**
  * The inbox table is the queue: an accepted activity is a `received` row, committed with its nonce.
@@ -29,7 +29,12 @@ async function drain(deps: FedDeps, s: { again: boolean }): Promise<void> {
     s.again = false;
     const rows = await deps.sql<{ activityId: string }[]>`select activity_id as "activityId" from fed_inbox
       where state = 'received' order by received_at limit ${BATCH}`;
-    for (const r of rows) await processOrHandOver(deps, r.activityId);
+    const ids = rows.map((r) => r.activityId);
+    try {
+      await processBatch(deps, ids);
+    } catch {
+      for (const id of ids) await processOrHandOver(deps, id); // find the culprit row by row
+    }
     if (rows.length < BATCH && !s.again) return;
   }
 }

@@ -27,6 +27,31 @@ export async function processInboxActivity(deps: FedDeps, activityId: string): P
   });
 }
 
+/**
+ * Applies many received activities in one transaction (the background drain): one read, one
+ * peers lookup, one handler statement per activity, one state update. Rows another process holds
+ * are skipped. Throws if any handler throws (the caller then goes row by row).
+ */
+export async function processBatch(deps: FedDeps, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return deps.sql.begin(async (tx) => {
+    const rows = await tx<InboxRow[]>`select activity_id as "activityId", sender_host as "senderHost", signer_key_id as "signerKeyId", state, body
+      from fed_inbox where activity_id = any(${ids}) and state <> 'processed' order by received_at for update skip locked`;
+    if (rows.length === 0) return 0;
+    const peers = new Map((await repo.listPeers(tx)).map((p) => [p.host, p]));
+    const at = deps.clock.now();
+    const results: string[] = [];
+    for (const row of rows) {
+      const peer = peers.get(row.senderHost);
+      results.push(peer ? await apply(tx, deps, peer, row, FedActivity.parse(row.body), at) : 'ignored: peer removed');
+    }
+    await tx`update fed_inbox f set state = 'processed', processed_at = ${at}, error = nullif(r.result, 'ok')
+      from unnest(${rows.map((r) => r.activityId)}::text[], ${results.map((r) => r.slice(0, 500))}::text[]) as r(id, result)
+      where f.activity_id = r.id`;
+    return rows.length;
+  }) as Promise<number>;
+}
+
 async function apply(tx: Db, deps: FedDeps, peer: repo.PeerRow, row: InboxRow, a: FedActivityDto, at: Date): Promise<string> {
   if (a.type === 'Create') {
     const o = a.object;
