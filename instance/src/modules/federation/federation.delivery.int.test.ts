@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { deliverOnce } from './federation.delivery.ts';
+import { adminCall, eventually, peer, startFedInstance, type FedInstance } from './federation.test-fixture.ts';
+
+/** Delivery failure paths between real instances on loopback: a sender A and receivers that go down. */
+const A = await startFedInstance('Instance A');
+const deliveries = async (i: FedInstance) => i.deps.sql<{ state: string; peerHost: string; attempts: number; activityId: string }[]>`
+  select d.state, p.host as "peerHost", d.attempts, d.activity_id as "activityId" from fed_deliveries d join fed_peers p on p.id = d.peer_id`;
+
+describe('parking, re-sending and the circuit breaker', () => {
+  it('parks a delivery after 16 retries, shows it to admins, and re-sends it on request once the peer is back', async () => {
+    const E = await startFedInstance('Instance E');
+    await peer(A, E);
+    await peer(E, A);
+    await new Promise<void>((r) => E.app.server.close(() => r()));
+    const { activityId } = (await adminCall(A).post('/federation/stats', { period: '2026-06' })).json();
+    const row = await eventually(async () => (await deliveries(A)).find((d) => d.activityId === activityId && d.peerHost === E.host), (d) => !!d && d.attempts >= 1);
+    // Fast-forward the retry count to the limit (the real curve spans ≈ 50–74 h), then one more failed attempt.
+    await A.deps.sql`update fed_deliveries set attempts = 16, state = 'pending' where activity_id = ${row!.activityId} and state <> 'delivered'
+      and peer_id = (select id from fed_peers where host = ${E.host})`;
+    const id = (await A.deps.sql<{ id: string }[]>`select d.id from fed_deliveries d join fed_peers p on p.id = d.peer_id
+      where d.activity_id = ${activityId} and p.host = ${E.host}`)[0]!.id;
+    await A.deps.sql`update fed_peers set circuit_state = 'closed', circuit_failures = 0 where host = ${E.host}`;
+    expect(await deliverOnce(A.deps, id)).toBe('parked');
+    const parked = (await adminCall(A).get('/federation/outbox?state=parked')).json().items;
+    expect(parked.map((p: { id: string }) => p.id)).toContain(id);
+
+    await new Promise<void>((r) => E.app.server.listen(E.port, '127.0.0.1', () => r()));
+    expect((await adminCall(A).post(`/federation/outbox/${id}/resend`)).statusCode).toBe(200);
+    expect((await adminCall(A).post(`/federation/outbox/${id}/resend`)).statusCode).toBe(409); // already pending again
+    await eventually(async () => (await A.deps.sql<{ state: string }[]>`select state from fed_deliveries where id = ${id}`)[0]!.state, (s) => s === 'delivered', 20_000);
+    expect((await E.deps.sql`select 1 from fed_inbox where activity_id = ${activityId}`).length).toBe(1);
+    expect((await adminCall(A).post('/federation/outbox/00000000-0000-4000-8000-000000000000/resend')).statusCode).toBe(404);
+  });
+
+  it('opens the circuit after 5 failures: held deliveries keep their attempt count', async () => {
+    const F = await startFedInstance('Instance F');
+    await peer(A, F);
+    await new Promise<void>((r) => F.app.server.close(() => r()));
+    const { activityId } = (await adminCall(A).post('/federation/stats', { period: '2026-05' })).json();
+    const id = (await eventually(async () => A.deps.sql<{ id: string }[]>`select d.id from fed_deliveries d join fed_peers p on p.id = d.peer_id
+      where d.activity_id = ${activityId} and p.host = ${F.host}`, (r) => r.length === 1))[0]!.id;
+    const attempt = async () => {
+      await A.deps.sql`update fed_deliveries set state = 'pending' where id = ${id} and state in ('pending', 'in_flight', 'held')`;
+      return deliverOnce(A.deps, id);
+    };
+    for (let i = 0; i < 6; i++) await attempt();
+    const [p] = await A.deps.sql<{ circuitState: string }[]>`select circuit_state as "circuitState" from fed_peers where host = ${F.host}`;
+    expect(p!.circuitState).toBe('open');
+    const before = (await A.deps.sql<{ attempts: number }[]>`select attempts from fed_deliveries where id = ${id}`)[0]!.attempts;
+    expect(await attempt()).toBe('held');
+    expect((await A.deps.sql<{ attempts: number; state: string }[]>`select attempts, state from fed_deliveries where id = ${id}`)[0]).toEqual({ attempts: before, state: 'held' });
+    // After the 30 min cool-off (test clock), a trial is allowed again.
+    A.clock.advance(31 * 60_000);
+    expect(await attempt()).toBe('pending');
+    A.clock.reset();
+  });
+});
