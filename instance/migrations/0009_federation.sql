@@ -40,7 +40,7 @@ create table fed_peer_keys (
   key_id text primary key check (length(key_id) <= 300),
   peer_id uuid not null references fed_peers (id),
   public_key text not null check (public_key ~ '^[A-Za-z0-9_-]{43}$'),
-  learned text not null check (learned in ('pinned', 'continuity', 'admin')),
+  learned text not null check (learned in ('pinned', 'continuity', 'admin', 'fetched')),
   state text not null check (state in ('active', 'revoked', 'expired', 'quarantined')),
   valid_from timestamptz,
   expires_at timestamptz,

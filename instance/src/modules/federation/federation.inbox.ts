@@ -11,19 +11,29 @@ import { originFor, signingIdentity, type FedDeps } from './federation.identity.
 import { federationSecret } from './federation.crypto.ts';
 import * as repo from './federation.repo.ts';
 import { kickInboxDrain } from './federation.drain.ts';
+import { refetchUnknownKey } from './federation.refetch.ts';
 
-/** Adapter of the library's KeyDirectory port: allow-list and pinned keys in one query, never a network fetch. */
-export function keyDirectory(deps: { sql: Db; clock: FedDeps['clock'] }): KeyDirectory {
+/**
+ * Adapter of the library's KeyDirectory port: allow-list and pinned keys in one query. The only
+ * network fetch is the rate-limited re-fetch of an allow-listed peer's document for a key it does
+ * not know yet (the key is then quarantined); never anything for an unknown host.
+ */
+export function keyDirectory(deps: FedDeps): KeyDirectory {
+  const lookup = async (keyId: string, host: string) => {
+    const [row] = await deps.sql<{ status: string; peerHost: string; publicKey: string | null; state: PinnedKey['state'] | null; expiresAt: Date | null }[]>`
+      select p.status, p.host as "peerHost", k.public_key as "publicKey", k.state, k.expires_at as "expiresAt"
+      from fed_peers p left join fed_peer_keys k on k.key_id = ${keyId} and k.peer_id = p.id where p.host = ${host}`;
+    if (!row) return { kind: 'unknown_peer' } as const;
+    if (row.status === 'blocked') return { kind: 'blocked_peer' } as const;
+    if (!row.publicKey || !row.state) return { kind: 'unknown_key' } as const;
+    const expired = row.state === 'active' && row.expiresAt !== null && row.expiresAt <= deps.clock.now();
+    return { kind: 'key', key: { keyId, peerHost: row.peerHost, publicKey: publicKeyFromRaw(row.publicKey), state: expired ? 'expired' : row.state } } as const;
+  };
   return {
     async resolve(keyId, host) {
-      const [row] = await deps.sql<{ status: string; peerHost: string; publicKey: string | null; state: PinnedKey['state'] | null; expiresAt: Date | null }[]>`
-        select p.status, p.host as "peerHost", k.public_key as "publicKey", k.state, k.expires_at as "expiresAt"
-        from fed_peers p left join fed_peer_keys k on k.key_id = ${keyId} and k.peer_id = p.id where p.host = ${host}`;
-      if (!row) return { kind: 'unknown_peer' };
-      if (row.status === 'blocked') return { kind: 'blocked_peer' };
-      if (!row.publicKey || !row.state) return { kind: 'unknown_key' };
-      const expired = row.state === 'active' && row.expiresAt !== null && row.expiresAt <= deps.clock.now();
-      return { kind: 'key', key: { keyId, peerHost: row.peerHost, publicKey: publicKeyFromRaw(row.publicKey), state: expired ? 'expired' : row.state } };
+      const found = await lookup(keyId, host);
+      if (found.kind === 'unknown_key' && (await refetchUnknownKey(deps, host, keyId))) return lookup(keyId, host);
+      return found;
     },
   };
 }

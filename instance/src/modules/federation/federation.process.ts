@@ -91,6 +91,8 @@ async function addKey(tx: Db, _deps: FedDeps, peer: repo.PeerRow, k: KeyAdded, a
     && verify(null, statement, publicKeyFromRaw(k.publicKey), Buffer.from(k.continuity.byNew, 'base64url'));
   await repo.insertPeerKey(tx, { keyId: k.id, peerId: peer.id, publicKey: k.publicKey, learned: 'continuity',
     state: proven ? 'active' : 'quarantined', validFrom: new Date(k.validFrom) }, at);
+  // A key first seen by a document re-fetch (quarantined) is cleared by its continuity proof.
+  if (proven) await tx`update fed_peer_keys set state = 'active', learned = 'continuity' where key_id = ${k.id} and peer_id = ${peer.id} and state = 'quarantined'`;
   if (!proven) await repo.insertAlert(tx, 'peer_key_quarantined', peer.host, { keyId: k.id }, at);
   return proven ? 'ok' : 'quarantined';
 }
