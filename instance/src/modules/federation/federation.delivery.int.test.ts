@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { FED_CONTEXT } from '@koprogo/protocols';
 import { deliverOnce } from './federation.delivery.ts';
+import { originFor } from './federation.identity.ts';
+import { enqueueActivity, fanOut, newActivityId } from './federation.outbox.ts';
 import { adminCall, eventually, peer, startFedInstance, type FedInstance } from './federation.test-fixture.ts';
 
 /** Delivery failure paths between real instances on loopback: a sender A and receivers that go down. */
@@ -54,5 +57,26 @@ describe('parking, re-sending and the circuit breaker', () => {
     A.clock.advance(31 * 60_000);
     expect(await attempt()).toBe('pending');
     A.clock.reset();
+  });
+});
+
+describe('expiry', () => {
+  it('marks an activity still undelivered at its expiry as expired, without sending it', async () => {
+    const H = await startFedInstance('Instance H');
+    await peer(A, H);
+    const o = originFor(A.deps);
+    const id = newActivityId(o);
+    const at = A.clock.now();
+    await A.deps.sql.begin((tx) => enqueueActivity(tx, { ...A.deps, boss: null }, { '@context': [...FED_CONTEXT], id, type: 'Create', actor: o.actorId,
+      published: at.toISOString(), expires: new Date(at.getTime() + 60_000).toISOString(),
+      object: { type: 'copro:StatsBulletin', id: `${id}#b`, period: '2026-04', buildings: null, lots: null, owners: null, softwareVersion: 'test' } }));
+    await fanOut({ ...A.deps, boss: null }, id);
+    const dId = (await A.deps.sql<{ id: string }[]>`select d.id from fed_deliveries d join fed_peers p on p.id = d.peer_id
+      where d.activity_id = ${id} and p.host = ${H.host}`)[0]!.id;
+    A.clock.advance(61_000);
+    expect(await deliverOnce(A.deps, dId)).toBe('expired');
+    A.clock.reset();
+    expect((await adminCall(A).get('/federation/outbox?state=expired')).json().items.map((d: { id: string }) => d.id)).toContain(dId);
+    expect((await H.deps.sql`select 1 from fed_inbox where activity_id = ${id}`).length).toBe(0);
   });
 });
