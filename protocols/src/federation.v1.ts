@@ -139,3 +139,10 @@ export const StatsAggregateView = z.object({
   /** Sums over the instances whose count is published (suppressed cells count as unknown, not zero). */
   totals: z.object({ buildings: z.number().int(), lots: z.number().int(), owners: z.number().int(), suppressedCells: z.number().int() }),
 });
+
+/** GET /fed/stats/{period}: this instance's own bulletin, public (anyone may aggregate them). */
+export const PublicStatsBulletin = z.object({
+  host: z.string(), period: z.string(), activityId: z.string(), buildings: z.number().int().nullable(), lots: z.number().int().nullable(),
+  owners: z.number().int().nullable(), softwareVersion: z.string(), publishedAt: z.string(),
+});
+export const StatsPeriodParams = z.object({ period: PublishStatsBody.shape.period });

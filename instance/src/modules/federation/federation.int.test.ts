@@ -75,6 +75,11 @@ describe('delivery', () => {
     const agg = (await adminCall(B).get('/federation/stats?period=2026-09')).json();
     expect(agg.instances.map((i: { host: string }) => i.host)).toEqual([A.host]);
     expect((await B.deps.sql`select state from fed_inbox where activity_id = ${activityId}`)[0]).toEqual({ state: 'processed' });
+    const pub = await fetch(`${A.url}/fed/stats/2026-09`); // public, no token
+    expect(pub.status).toBe(200);
+    expect(await pub.json()).toMatchObject({ host: A.host, period: '2026-09', activityId, buildings: null });
+    expect((await fetch(`${A.url}/fed/stats/2026-13`)).status).toBe(400);
+    expect((await fetch(`${A.url}/fed/stats/2020-01`)).status).toBe(404);
   });
 
   it('delivers once to a receiver that was down for a while, after it returns', async () => {

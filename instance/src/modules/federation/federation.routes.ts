@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   AddPeerBody, AlertView, BlockPeerBody, DeliveryParams, DeliveryView, InstanceDocument, OutboxQuery, OwnKeyView, PeerParams, PeerView,
-  PublishStatsBody, RevokeOwnKeyBody, RotateKeyBody, StatsAggregateView,
+  PublicStatsBulletin, PublishStatsBody, RevokeOwnKeyBody, RotateKeyBody, StatsAggregateView, StatsPeriodParams,
 } from '@koprogo/protocols';
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
@@ -15,7 +15,7 @@ import { inboxRoute } from './federation.inbox.ts';
 import { dispatchSoon, sendDeliverJob } from './federation.outbox.ts';
 import { addPeer, approvePeerKey, blockPeer, revokePeerKey, unblockPeer } from './federation.peers.ts';
 import * as repo from './federation.repo.ts';
-import { aggregateStats, publishStats } from './federation.stats.ts';
+import { aggregateStats, ownBulletin, publishStats } from './federation.stats.ts';
 
 const tags = ['federation'];
 const FedKeyBody = z.strictObject({ keyId: z.string().min(1).max(300) });
@@ -31,6 +31,13 @@ export async function federationPublicRoutes(app: App, deps: Deps): Promise<void
     schema: { tags, summary: 'Instance document: name, country, cooperative, public keys, inbox, supported activities', security: [], response: { 200: InstanceDocument } },
   }, doc);
   app.get('/fed/actor', { schema: { tags, summary: 'The instance actor (same document)', security: [], response: { 200: InstanceDocument } } }, doc);
+  app.get('/fed/stats/:period', {
+    schema: { tags, summary: 'This instance\'s statistics bulletin for a month (public; counts below 10 suppressed)', security: [], params: StatsPeriodParams,
+      response: { 200: PublicStatsBulletin } },
+  }, async (req) => {
+    if (!(await federationSecret(deps))) throw new AppError('federation.disabled', 'Federation is off on this instance');
+    return ownBulletin(deps, req.params.period);
+  });
   await inboxRoute(app, deps);
 }
 

@@ -44,3 +44,12 @@ export async function aggregateStats(deps: Pick<FedDeps, 'sql'>, period: string)
     totals: { buildings: sum('buildings'), lots: sum('lots'), owners: sum('owners'), suppressedCells },
   };
 }
+
+/** Our own bulletin for a period (public). */
+export async function ownBulletin(deps: FedDeps, period: string) {
+  const [r] = await deps.sql<{ host: string; period: string; activityId: string; buildings: number | null; lots: number | null; owners: number | null;
+    softwareVersion: string; publishedAt: Date }[]>`select origin_host as host, period, activity_id as "activityId", buildings, lots, owners,
+    software_version as "softwareVersion", published_at as "publishedAt" from fed_stats_bulletins where origin_host = ${originFor(deps).host} and period = ${period}`;
+  if (!r) throw new AppError('fed_stats.not_found', 'No bulletin published for this period', { period });
+  return { ...r, publishedAt: r.publishedAt.toISOString() };
+}
