@@ -43,6 +43,13 @@ describe('profile copro-fed/1: verifying a signed request', () => {
     expect(await check(req)).toEqual({ ok: false, status: 401, reason: 'replayed' });
   });
 
+  it('leaves the nonce to the caller when asked, and returns it', async () => {
+    const req = await signed();
+    const r = await verifyRequest(req, { keys, nonces: 'checked-by-caller', now: T0 });
+    expect(r).toMatchObject({ ok: true, nonce: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
+    expect(seen.size).toBe(0);
+  });
+
   it('covers the profile components and parameters', async () => {
     const req = await signed();
     expect(req.headers['signature-input']).toMatch(/^sig1=\("@method" "@target-uri" "@authority" "content-type" "content-digest"\);created=\d+;expires=\d+;keyid="[^"]+";alg="ed25519";nonce="[A-Za-z0-9_-]{24}";tag="copro-fed\/1"$/);

@@ -41,3 +41,26 @@ describe('key re-fetch for an allow-listed peer', () => {
     G.clock.reset();
   });
 });
+
+describe('federation without FEDERATION_KEY_SECRET in production', () => {
+  it('stays off: no key is created, the document, the inbox and the admin API answer 404', async () => {
+    const P = await startFedInstance('Prod', { NODE_ENV: 'production', KOPROGO_TEST_MODE: 'false' }, { listen: false });
+    const doc = await P.app.inject({ method: 'GET', url: '/.well-known/koprogo-federation' });
+    expect(doc.statusCode).toBe(404);
+    expect(doc.json().error.code).toBe('federation.disabled');
+    expect((await P.app.inject({ method: 'POST', url: '/fed/inbox', headers: { 'content-type': 'application/json' }, payload: '{}' })).statusCode).toBe(404);
+    expect((await adminCall(P).get('/federation/peers')).statusCode).toBe(404);
+    expect(await P.deps.sql`select 1 from fed_own_keys`).toEqual([]);
+    expect(await P.deps.sql`select 1 from instance_secrets where name = 'federation_key_secret'`).toEqual([]);
+  });
+
+  it('encrypts the key with FEDERATION_KEY_SECRET when set, and refuses to use it under another secret', async () => {
+    const S = await startFedInstance('Secret', { NODE_ENV: 'production', KOPROGO_TEST_MODE: 'false', FEDERATION_KEY_SECRET: 'k'.repeat(40) }, { listen: false });
+    expect((await S.app.inject({ method: 'GET', url: '/.well-known/koprogo-federation' })).statusCode).toBe(200);
+    const { signingIdentity } = await import('./federation.identity.ts');
+    const { loadConfig } = await import('../../config.ts');
+    const other = { ...S.deps, config: loadConfig({ NODE_ENV: 'production', FEDERATION_KEY_SECRET: 'z'.repeat(40), PUBLIC_URL: S.url }) };
+    await expect(signingIdentity(other)).rejects.toMatchObject({ code: 'federation.key_secret_wrong' });
+    expect((await signingIdentity(S.deps)).keyId).toMatch(/#ed25519-/);
+  });
+});
