@@ -80,3 +80,41 @@ describe('expiry', () => {
     expect((await H.deps.sql`select 1 from fed_inbox where activity_id = ${id}`).length).toBe(0);
   });
 });
+
+describe('clock skew with a peer', () => {
+  it('measures it from the signed receipts and alerts above 10 s', async () => {
+    const K = await startFedInstance('Instance K');
+    await peer(A, K);
+    await peer(K, A);
+    K.clock.advance(30_000); // K's clock runs 30 s ahead: still inside the window both ways
+    const { activityId } = (await adminCall(A).post('/federation/stats', { period: '2026-03' })).json();
+    await eventually(async () => (await deliveries(A)).find((d) => d.activityId === activityId && d.peerHost === K.host)?.state, (s) => s === 'delivered');
+    const [p] = await A.deps.sql<{ skew: number }[]>`select skew_seconds as skew from fed_peers where host = ${K.host}`;
+    expect(p!.skew).toBeGreaterThanOrEqual(29);
+    expect(p!.skew).toBeLessThanOrEqual(31);
+    const alerts = (await adminCall(A).get('/federation/alerts')).json().items;
+    expect(alerts.filter((a: { kind: string; peerHost: string }) => a.kind === 'peer_clock_skew' && a.peerHost === K.host)).toHaveLength(1);
+    K.clock.reset();
+  });
+});
+
+describe('persistent 401', () => {
+  it('alerts the administrator after 3 attempts refused with 401 (here: the receiver revoked our key)', async () => {
+    const L = await startFedInstance('Instance L');
+    await peer(A, L);
+    const aOnL = await peer(L, A);
+    const { keyId } = await (await import('./federation.identity.ts')).signingIdentity(A.deps);
+    expect((await adminCall(L).post(`/federation/peers/${aOnL}/keys/revoke`, { keyId })).statusCode).toBe(200);
+    const { activityId } = (await adminCall(A).post('/federation/stats', { period: '2026-02' })).json();
+    const id = (await eventually(async () => A.deps.sql<{ id: string }[]>`select d.id from fed_deliveries d join fed_peers p on p.id = d.peer_id
+      where d.activity_id = ${activityId} and p.host = ${L.host}`, (r) => r.length === 1))[0]!.id;
+    for (let i = 0; i < 3; i++) {
+      await A.deps.sql`update fed_deliveries set state = 'pending' where id = ${id} and state in ('pending', 'in_flight')`;
+      await deliverOnce(A.deps, id);
+    }
+    const [d] = await A.deps.sql<{ lastStatus: number; lastReason: string }[]>`select last_status as "lastStatus", last_reason as "lastReason" from fed_deliveries where id = ${id}`;
+    expect(d).toEqual({ lastStatus: 401, lastReason: 'key_revoked' });
+    const alerts = (await adminCall(A).get('/federation/alerts')).json().items;
+    expect(alerts.filter((a: { kind: string; peerHost: string }) => a.kind === 'persistent_401' && a.peerHost === L.host)).toHaveLength(1);
+  });
+});

@@ -6,6 +6,11 @@ import { signingIdentity, type FedDeps } from './federation.identity.ts';
 import * as repo from './federation.repo.ts';
 import { sendDeliverJob } from './federation.outbox.ts';
 
+/** After this many attempts answered 401 (re-signing did not help), an admin alert is raised. */
+const PERSISTENT_401_ATTEMPTS = 3;
+/** Clock difference with a peer (from its signed receipts) above which an admin alert is raised. */
+export const SKEW_ALERT_SECONDS = 10;
+
 /** How long an attempt holds its claim (connect 5 s + total 15 s, twice with a re-sign, plus margin). */
 export const CLAIM_MS = 2 * 60_000;
 
@@ -64,6 +69,10 @@ export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<st
   if (outcome.kind === 'retry' && outcome.countsForCircuit) {
     await repo.saveCircuit(deps.sql, peer.id, afterFailure(circuit.state === 'open' ? { ...circuit, state: 'half_open' } : circuit, at.getTime()), null);
   }
+  if (answer.status === 401 && d.attempts + 1 === PERSISTENT_401_ATTEMPTS) {
+    // Usually a key or configuration problem on one side: an administrator should look.
+    await repo.insertAlert(deps.sql, 'persistent_401', peer.host, { activityId: d.activityId, reason: outcome.reason }, at);
+  }
   const retries = d.attempts; // attempts made before this one = index of the retry to come
   if (retries >= MAX_RETRIES) return setState(deps, d.id, 'parked', { status: answer.status, reason: outcome.reason, attempted: true });
   const delayMs = outcome.kind === 'retry' && outcome.retryAfterMs ? outcome.retryAfterMs
@@ -104,10 +113,24 @@ async function checkReceipt(deps: FedDeps, peerId: string, a: Answer, now: Date)
   const key = typeof keyId === 'string' ? await repo.findPeerKey(deps.sql, keyId) : null;
   const verified = !!key && key.peerId === peerId && key.state === 'active'
     && (await verifyReceipt({ status: a.status, headers: a.headers, body: a.body }, a.request, publicKeyFromRaw(key.publicKey), key.keyId, now));
+  if (verified) await recordSkew(deps, peerId, a.headers, now);
   const pick = (h: Record<string, string>, names: string[]) => Object.fromEntries(names.filter((n) => h[n]).map((n) => [n, h[n]]));
   return { verified, status: a.status, keyId: keyId ?? null,
     response: pick(a.headers, ['signature-input', 'signature', 'content-digest', 'content-type']),
     request: pick(a.request.headers, ['signature-input', 'signature', 'content-digest']), body: a.body.toString('utf8').slice(0, 2000) };
+}
+
+/** The peer's clock as its receipt's `created` shows it; an alert when the difference first exceeds 10 s. */
+async function recordSkew(deps: FedDeps, peerId: string, headers: Record<string, string>, now: Date): Promise<void> {
+  const created = parseSignatureInput(headers['signature-input'] ?? '')?.[0]?.params.created;
+  if (typeof created !== 'number') return;
+  const skew = created - Math.floor(now.getTime() / 1000);
+  const [row] = await deps.sql<{ host: string; before: number | null }[]>`update fed_peers p set skew_seconds = ${skew}
+    from (select id, skew_seconds as before from fed_peers where id = ${peerId}) old
+    where p.id = old.id and p.skew_seconds is distinct from ${skew} returning p.host, old.before`;
+  if (row && Math.abs(skew) > SKEW_ALERT_SECONDS && Math.abs(row.before ?? 0) <= SKEW_ALERT_SECONDS) {
+    await repo.insertAlert(deps.sql, 'peer_clock_skew', row.host, { skewSeconds: skew }, now);
+  }
 }
 
 async function setState(deps: FedDeps, id: string, state: string, o: { status?: number; reason?: string; next?: Date; attempted?: boolean }): Promise<string> {
