@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FED_CONTEXT } from '@koprogo/protocols';
 import { deliverOnce } from './federation.delivery.ts';
 import { originFor } from './federation.identity.ts';
@@ -7,6 +7,7 @@ import { adminCall, eventually, peer, startFedInstance, type FedInstance } from 
 
 /** Delivery failure paths between real instances on loopback: a sender A and receivers that go down. */
 const A = await startFedInstance('Instance A');
+afterEach(() => A.clock.reset()); // a failed test must not leave A's clock moved (tokens would expire)
 const deliveries = async (i: FedInstance) => i.deps.sql<{ state: string; peerHost: string; attempts: number; activityId: string }[]>`
   select d.state, p.host as "peerHost", d.attempts, d.activity_id as "activityId" from fed_deliveries d join fed_peers p on p.id = d.peer_id`;
 
@@ -39,6 +40,7 @@ describe('parking, re-sending and the circuit breaker', () => {
   it('opens the circuit after 5 failures: held deliveries keep their attempt count', async () => {
     const F = await startFedInstance('Instance F');
     await peer(A, F);
+    await peer(F, A);
     await new Promise<void>((r) => F.app.server.close(() => r()));
     const { activityId } = (await adminCall(A).post('/federation/stats', { period: '2026-05' })).json();
     const id = (await eventually(async () => A.deps.sql<{ id: string }[]>`select d.id from fed_deliveries d join fed_peers p on p.id = d.peer_id
@@ -53,10 +55,23 @@ describe('parking, re-sending and the circuit breaker', () => {
     const before = (await A.deps.sql<{ attempts: number }[]>`select attempts from fed_deliveries where id = ${id}`)[0]!.attempts;
     expect(await attempt()).toBe('held');
     expect((await A.deps.sql<{ attempts: number; state: string }[]>`select attempts, state from fed_deliveries where id = ${id}`)[0]).toEqual({ attempts: before, state: 'held' });
-    // After the 30 min cool-off (test clock), a trial is allowed again.
-    A.clock.advance(31 * 60_000);
+    // A second activity while the circuit is open: held, no attempt made.
+    const second = (await adminCall(A).post('/federation/stats', { period: '2026-01' })).json().activityId;
+    const id2 = (await eventually(async () => A.deps.sql<{ id: string; state: string }[]>`select d.id, d.state from fed_deliveries d join fed_peers p on p.id = d.peer_id
+      where d.activity_id = ${second} and p.host = ${F.host}`, (r) => r[0]?.state === 'held'))[0]!.id;
+    // After the 30 min cool-off (test clocks of both), exactly one attempt is the half-open trial; it fails: open again.
+    for (const c of [A.clock, F.clock]) c.advance(31 * 60_000);
     expect(await attempt()).toBe('pending');
+    expect((await A.deps.sql<{ s: string }[]>`select circuit_state as s from fed_peers where host = ${F.host}`)[0]!.s).toBe('open');
+    // F comes back; after the next cool-off the trial succeeds, closes the circuit and releases the held backlog.
+    await new Promise<void>((r) => F.app.server.listen(F.port, '127.0.0.1', () => r()));
+    for (const c of [A.clock, F.clock]) c.advance(31 * 60_000);
+    await A.deps.sql`update fed_deliveries set state = 'pending' where id = ${id} and state in ('pending', 'held')`;
+    expect(await deliverOnce(A.deps, id)).toBe('delivered');
+    expect((await A.deps.sql<{ s: string }[]>`select circuit_state as s from fed_peers where host = ${F.host}`)[0]!.s).toBe('closed');
+    await eventually(async () => (await A.deps.sql<{ state: string }[]>`select state from fed_deliveries where id = ${id2}`)[0]!.state, (s) => s === 'delivered', 20_000);
     A.clock.reset();
+    F.clock.reset();
   });
 });
 

@@ -1,5 +1,5 @@
 import {
-  afterFailure, afterSuccess, classifyAnswer, mayAttempt, MAX_RETRIES, OutboundRefused, parseSignatureInput, publicKeyFromRaw,
+  afterFailure, afterSuccess, classifyAnswer, MAX_RETRIES, OutboundRefused, parseSignatureInput, publicKeyFromRaw,
   retryDelayMs, safeRequest, signRequest, verifyReceipt, CIRCUIT_COOL_OFF_MS, type CircuitState,
 } from '@koprogo/federation';
 import { signingIdentity, type FedDeps } from './federation.identity.ts';
@@ -38,9 +38,10 @@ export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<st
 
   const circuit: CircuitState = { state: peer.circuitState, failures: peer.circuitFailures,
     firstFailureAt: peer.circuitFirstFailureAt?.getTime() ?? null, openedAt: peer.circuitOpenedAt?.getTime() ?? null };
-  if (!mayAttempt(circuit, now.getTime())) {
-    // Held: the attempt counter does not move while the circuit is open.
-    const wait = (circuit.openedAt! + CIRCUIT_COOL_OFF_MS - now.getTime()) / 1000;
+  if (circuit.state !== 'closed' && !(await claimTrial(deps, peer.id, now))) {
+    // Held: the attempt counter does not move while the circuit is open (or another attempt is its trial).
+    const until = circuit.state === 'open' && circuit.openedAt !== null ? circuit.openedAt + CIRCUIT_COOL_OFF_MS : now.getTime() + CLAIM_MS;
+    const wait = Math.max(1, (until - now.getTime()) / 1000);
     await setState(deps, d.id, 'held', { next: new Date(now.getTime() + wait * 1000) });
     if (deps.boss) await sendDeliverJob(deps, d.id, peer.host, d.attempts, wait);
     return 'held';
@@ -57,6 +58,7 @@ export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<st
   if (outcome.kind === 'delivered') {
     const receipt = await checkReceipt(deps, peer.id, answer, at);
     if (circuit.state !== 'closed' || circuit.failures > 0) await repo.saveCircuit(deps.sql, peer.id, afterSuccess(), at);
+    if (circuit.state !== 'closed') await releaseHeld(deps, peer.id, peer.host, at);
     else await deps.sql`update fed_peers set last_success_at = ${at} where id = ${peer.id} and (last_success_at is null or last_success_at < ${new Date(at.getTime() - 60_000)})`;
     await deps.sql`update fed_deliveries set state = 'delivered', attempts = attempts + 1, last_status = ${answer.status}, last_reason = null,
       receipt = ${deps.sql.json(receipt as never)}, delivered_at = ${at}, next_attempt_at = null where id = ${d.id} and state = 'in_flight'`;
@@ -118,6 +120,25 @@ async function checkReceipt(deps: FedDeps, peerId: string, a: Answer, now: Date)
   return { verified, status: a.status, keyId: keyId ?? null,
     response: pick(a.headers, ['signature-input', 'signature', 'content-digest', 'content-type']),
     request: pick(a.request.headers, ['signature-input', 'signature', 'content-digest']), body: a.body.toString('utf8').slice(0, 2000) };
+}
+
+/**
+ * After the cool-off exactly one attempt is the half-open trial: it moves the circuit to half_open
+ * (a trial whose process died is taken over after CLAIM_MS). The others stay held.
+ */
+async function claimTrial(deps: FedDeps, peerId: string, now: Date): Promise<boolean> {
+  const rows = await deps.sql`update fed_peers set circuit_state = 'half_open', circuit_opened_at = ${now}
+    where id = ${peerId} and ((circuit_state = 'open' and circuit_opened_at <= ${new Date(now.getTime() - CIRCUIT_COOL_OFF_MS)})
+      or (circuit_state = 'half_open' and circuit_opened_at <= ${new Date(now.getTime() - CLAIM_MS)})) returning id`;
+  return rows.length === 1;
+}
+
+/** The trial succeeded: the held backlog goes out again, oldest first. */
+async function releaseHeld(deps: FedDeps, peerId: string, host: string, at: Date): Promise<void> {
+  const rows = await deps.sql<{ id: string; attempts: number; createdAt: Date }[]>`update fed_deliveries set state = 'pending', next_attempt_at = ${at}
+    where peer_id = ${peerId} and state = 'held' returning id, attempts, created_at as "createdAt"`;
+  rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  if (deps.boss) for (const r of rows) await sendDeliverJob(deps, r.id, host, r.attempts, 0);
 }
 
 /** The peer's clock as its receipt's `created` shows it; an alert when the difference first exceeds 10 s. */
