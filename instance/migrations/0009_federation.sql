@@ -29,6 +29,8 @@ create table fed_peers (
   circuit_first_failure_at timestamptz,
   circuit_opened_at timestamptz,
   last_success_at timestamptz,
+  -- Distinct days (YYYY-MM-DD) with failed deliveries since the last success: 7 raise an alert.
+  failure_days text[] not null default '{}',
   skew_seconds integer,
   added_at timestamptz not null,
   blocked_at timestamptz,

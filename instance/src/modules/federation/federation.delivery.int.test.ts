@@ -67,8 +67,21 @@ describe('parking, re-sending and the circuit breaker', () => {
     await new Promise<void>((r) => F.app.server.listen(F.port, '127.0.0.1', () => r()));
     for (const c of [A.clock, F.clock]) c.advance(31 * 60_000);
     await A.deps.sql`update fed_deliveries set state = 'pending' where id = ${id} and state in ('pending', 'held')`;
+    // Failures on 7 distinct days without a success: one "peer_unavailable" alert (days forged, today is the 7th).
+    await A.deps.sql`update fed_peers set failure_days = array['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06']
+      where host = ${F.host}`;
+    await A.deps.sql`update fed_peers set circuit_state = 'closed', circuit_failures = 0 where host = ${F.host}`;
+    await new Promise<void>((r) => F.app.server.close(() => r()));
+    await A.deps.sql`update fed_deliveries set state = 'pending' where id = ${id} and state in ('pending', 'held')`;
+    expect(await deliverOnce(A.deps, id)).toBe('pending');
+    // (A's clock is 62 min ahead here, past its admin's token lifetime: read the alerts table directly.)
+    expect(await A.deps.sql`select details from fed_alerts where kind = 'peer_unavailable' and peer_host = ${F.host}`).toEqual([{ details: { days: 7 } }]);
+    await new Promise<void>((r) => F.app.server.listen(F.port, '127.0.0.1', () => r()));
+    await A.deps.sql`update fed_deliveries set state = 'pending' where id = ${id} and state in ('pending', 'held')`;
+    await A.deps.sql`update fed_peers set circuit_state = 'open', circuit_opened_at = ${new Date(A.clock.now().getTime() - 31 * 60_000)} where host = ${F.host}`;
     expect(await deliverOnce(A.deps, id)).toBe('delivered');
-    expect((await A.deps.sql<{ s: string }[]>`select circuit_state as s from fed_peers where host = ${F.host}`)[0]!.s).toBe('closed');
+    expect((await A.deps.sql<{ s: string; days: string[] }[]>`select circuit_state as s, failure_days as days from fed_peers where host = ${F.host}`)[0])
+      .toEqual({ s: 'closed', days: [] });
     await eventually(async () => (await A.deps.sql<{ state: string }[]>`select state from fed_deliveries where id = ${id2}`)[0]!.state, (s) => s === 'delivered', 20_000);
     A.clock.reset();
     F.clock.reset();

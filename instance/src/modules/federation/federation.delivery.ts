@@ -11,6 +11,9 @@ const PERSISTENT_401_ATTEMPTS = 3;
 /** Clock difference with a peer (from its signed receipts) above which an admin alert is raised. */
 export const SKEW_ALERT_SECONDS = 10;
 
+/** Distinct days with failures (and no success) after which an admin alert says the peer looks unavailable. */
+const UNAVAILABLE_AFTER_DAYS = 7;
+
 /** How long an attempt holds its claim (connect 5 s + total 15 s, twice with a re-sign, plus margin). */
 export const CLAIM_MS = 2 * 60_000;
 
@@ -59,7 +62,8 @@ export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<st
     const receipt = await checkReceipt(deps, peer.id, answer, at);
     if (circuit.state !== 'closed' || circuit.failures > 0) await repo.saveCircuit(deps.sql, peer.id, afterSuccess(), at);
     if (circuit.state !== 'closed') await releaseHeld(deps, peer.id, peer.host, at);
-    else await deps.sql`update fed_peers set last_success_at = ${at} where id = ${peer.id} and (last_success_at is null or last_success_at < ${new Date(at.getTime() - 60_000)})`;
+    await deps.sql`update fed_peers set last_success_at = ${at}, failure_days = '{}' where id = ${peer.id}
+      and (last_success_at is null or last_success_at < ${new Date(at.getTime() - 60_000)} or failure_days <> '{}')`;
     await deps.sql`update fed_deliveries set state = 'delivered', attempts = attempts + 1, last_status = ${answer.status}, last_reason = null,
       receipt = ${deps.sql.json(receipt as never)}, delivered_at = ${at}, next_attempt_at = null where id = ${d.id} and state = 'in_flight'`;
     return 'delivered';
@@ -70,6 +74,7 @@ export async function deliverOnce(deps: FedDeps, deliveryId: string): Promise<st
   }
   if (outcome.kind === 'retry' && outcome.countsForCircuit) {
     await repo.saveCircuit(deps.sql, peer.id, afterFailure(circuit.state === 'open' ? { ...circuit, state: 'half_open' } : circuit, at.getTime()), null);
+    await recordFailureDay(deps, peer.id, peer.host, at);
   }
   if (answer.status === 401 && d.attempts + 1 === PERSISTENT_401_ATTEMPTS) {
     // Usually a key or configuration problem on one side: an administrator should look.
@@ -139,6 +144,13 @@ async function releaseHeld(deps: FedDeps, peerId: string, host: string, at: Date
     where peer_id = ${peerId} and state = 'held' returning id, attempts, created_at as "createdAt"`;
   rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   if (deps.boss) for (const r of rows) await sendDeliverJob(deps, r.id, host, r.attempts, 0);
+}
+
+/** Failures on 7 distinct days without a success in between: the peer looks gone; never silently skipped. */
+async function recordFailureDay(deps: FedDeps, peerId: string, host: string, at: Date): Promise<void> {
+  const [row] = await deps.sql<{ days: number }[]>`update fed_peers set failure_days = array_append(failure_days, ${deps.clock.today()})
+    where id = ${peerId} and not (${deps.clock.today()} = any(failure_days)) returning cardinality(failure_days) as days`;
+  if (row?.days === UNAVAILABLE_AFTER_DAYS) await repo.insertAlert(deps.sql, 'peer_unavailable', host, { days: row.days }, at);
 }
 
 /** The peer's clock as its receipt's `created` shows it; an alert when the difference first exceeds 10 s. */
