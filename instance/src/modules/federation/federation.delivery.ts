@@ -160,7 +160,7 @@ async function recordSkew(deps: FedDeps, peerId: string, headers: Record<string,
   const skew = created - Math.floor(now.getTime() / 1000);
   const [row] = await deps.sql<{ host: string; before: number | null }[]>`update fed_peers p set skew_seconds = ${skew}
     from (select id, skew_seconds as before from fed_peers where id = ${peerId}) old
-    where p.id = old.id and p.skew_seconds is distinct from ${skew} returning p.host, old.before`;
+    where p.id = old.id and (p.skew_seconds is null or abs(p.skew_seconds - ${skew}) >= 2) returning p.host, old.before`; // whole seconds jitter by 1: no write for that
   if (row && Math.abs(skew) > SKEW_ALERT_SECONDS && Math.abs(row.before ?? 0) <= SKEW_ALERT_SECONDS) {
     await repo.insertAlert(deps.sql, 'peer_clock_skew', row.host, { skewSeconds: skew }, now);
   }
