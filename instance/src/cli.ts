@@ -9,6 +9,7 @@ import { startInstance, VERSION } from './main.ts';
 import { createInstanceAdmin, seedDemoOrganization } from './cli-commands.ts';
 import { runRemindersFromCli } from './modules/reminders/reminders.cli.ts';
 import { startQueue } from './platform/queue.ts';
+import * as fedCli from './modules/federation/federation.cli.ts';
 
 /** `koprogo` command line. Output for people goes to stdout/stderr here; the server logs through pino. */
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -137,5 +138,28 @@ reminders.command('run')
       await db.close();
     }
   });
+const federation = program.command('federation').description('Federation with other KoproGo instances (docs/federation.md)');
+const fedRun = (fn: (d: fedCli.CliDeps) => Promise<string[]>) => async () => {
+  const cfg = config();
+  const lines = await withDatabase(cfg, (sql) => fn({ sql, clock: systemClock, config: cfg, logger: pino({ level: 'silent' }), version: VERSION }))
+    .catch((e: Error) => fail(e.message));
+  for (const l of lines) out(l);
+};
+federation.command('identity').description('Our actor, inbox and key fingerprints (give them to peers out of band)')
+  .action(fedRun((d) => fedCli.identityLines(d)));
+federation.command('peers').description('Allow-listed and blocked peers, their pinned keys and deliveries')
+  .action(fedRun((d) => fedCli.peersLines(d)));
+federation.command('add <url>').description('Allow a peer: fetch its document and pin the key with this fingerprint')
+  .requiredOption('--fingerprint <fp>', 'key fingerprint (SHA256:…) compared with the peer\'s operators')
+  .action((url: string, opts: { fingerprint: string }) => fedRun((d) => fedCli.addPeerLines(d, url, opts.fingerprint))());
+federation.command('block <host>').description('Block (defederate) a peer; announced to the other peers')
+  .option('--reason <labels...>', 'reason labels', ['policy'])
+  .action((host: string, opts: { reason: string[] }) => fedRun((d) => fedCli.blockPeerLines(d, host, opts.reason))());
+federation.command('rotate-key').description('Create the next signing key and announce it with a continuity proof')
+  .option('--overlap-hours <h>', 'hours before the new key signs', '24')
+  .action((opts: { overlapHours: string }) => fedRun((d) => fedCli.rotateKeyLines(d, Number(opts.overlapHours)))());
+federation.command('outbox').description('Deliveries, newest first')
+  .option('--state <state>', 'pending, held, delivered, parked, dead, expired or suspended')
+  .action((opts: { state?: string }) => fedRun((d) => fedCli.outboxLines(d, opts.state))());
 
 program.parseAsync().catch((e: Error) => fail(e.message));

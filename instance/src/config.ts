@@ -56,6 +56,17 @@ const envSchema = z.object({
   GRID_MODELS_DIR: z.string().min(1).optional(),
   GRID_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(8_000),
   GRID_REDUNDANCY_PERCENT: z.coerce.number().int().min(0).max(100).default(3),
+  /** Federation (docs/federation.md): encrypts our private signing key at rest. */
+  FEDERATION_KEY_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  FEDERATION_NAME: z.string().min(1).max(200).default('KoproGo'),
+  FEDERATION_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code').default('BE'),
+  FEDERATION_COOPERATIVE: z.string().max(200).default(''),
+  /** Only for tests and closed labs: lets federation requests reach loopback/private addresses (and plain http). */
+  FEDERATION_ALLOW_PRIVATE_ADDRESSES: boolString.default(false),
+  FEDERATION_INBOX_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(20),
+  FEDERATION_INBOX_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Multiplies the delivery retry delays (1 = n⁴ + 15 s); tests use a small factor. */
+  FEDERATION_RETRY_DELAY_FACTOR: z.coerce.number().min(0.001).max(1).default(1),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -98,6 +109,16 @@ export interface Config {
   readonly secretsKey: string | undefined;
   readonly grid: { readonly listen: string | undefined; readonly announce: string | undefined; readonly modelsDir: string | undefined;
     readonly keyFile: string; readonly leaseMs: number; readonly redundancyPercent: number };
+  readonly federation: {
+    readonly keySecret: string | undefined;
+    readonly name: string;
+    readonly country: string;
+    readonly cooperative: string;
+    readonly allowPrivateAddresses: boolean;
+    readonly inboxRatePerSecond: number;
+    readonly inboxBurst: number;
+    readonly retryDelayFactor: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -152,6 +173,16 @@ export function loadConfig(env: Env = process.env, opts: { stdoutIsTty?: boolean
     secretsKey: e.SECRETS_KEY,
     grid: Object.freeze({ listen: e.GRID_LISTEN, announce: e.GRID_ANNOUNCE, modelsDir: e.GRID_MODELS_DIR ? resolve(e.GRID_MODELS_DIR) : undefined,
       keyFile: resolve(`${e.KOPROGO_DATA_DIR}/grid/instance-key`), leaseMs: e.GRID_LEASE_MS, redundancyPercent: e.GRID_REDUNDANCY_PERCENT }),
+    federation: Object.freeze({
+      keySecret: e.FEDERATION_KEY_SECRET,
+      name: e.FEDERATION_NAME,
+      country: e.FEDERATION_COUNTRY,
+      cooperative: e.FEDERATION_COOPERATIVE,
+      allowPrivateAddresses: e.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
+      inboxRatePerSecond: e.FEDERATION_INBOX_RATE_PER_SECOND,
+      inboxBurst: e.FEDERATION_INBOX_BURST,
+      retryDelayFactor: e.FEDERATION_RETRY_DELAY_FACTOR,
+    }),
   });
 }
 
@@ -186,4 +217,9 @@ export const configDocs: ReadonlyArray<[string, string]> = [
   ['GRID_MODELS_DIR', 'Folder of the registry\'s GGUF files, for token recounts of receipts (vocabulary only).'],
   ['GRID_LEASE_MS', 'An edge node silent this long loses its job (default 8000).'],
   ['GRID_REDUNDANCY_PERCENT', 'Share of grid jobs run a second time on another node and compared on facts (default 3).'],
+  ['FEDERATION_KEY_SECRET', 'Encrypts the federation signing key at rest (>= 32 chars). Unset: generated and kept in the database outside production; federation off in production.'],
+  ['FEDERATION_NAME / FEDERATION_COUNTRY / FEDERATION_COOPERATIVE', 'Published in the instance document (default KoproGo, BE, empty).'],
+  ['FEDERATION_ALLOW_PRIVATE_ADDRESSES', 'true lets federation requests reach private/loopback addresses and plain http (tests, labs only; default false).'],
+  ['FEDERATION_INBOX_RATE_PER_SECOND / FEDERATION_INBOX_BURST', 'Per-peer inbox token bucket (default 20/s, burst 100); excess gets 429.'],
+  ['FEDERATION_RETRY_DELAY_FACTOR', 'Multiplies delivery retry delays (n^4 + 15 s); default 1, tests use less.'],
 ];

@@ -17,6 +17,7 @@ import { gridAdminRoutes } from './modules/grid/grid-admin.routes.ts';
 import { aiDraftRoutes } from './modules/grid/drafts.routes.ts';
 import { revenueRoutes } from './modules/grid/revenue.routes.ts';
 import { mcpRoutes } from './modules/mcp/mcp.routes.ts';
+import { federationAdminRoutes, federationPublicRoutes } from './modules/federation/federation.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -28,11 +29,13 @@ export async function buildServer(deps: Deps): Promise<App> {
   await notificationSocketRoutes(app, deps);
   await assemblySocketRoutes(app, deps);
   await mcpRoutes(app, deps);
+  await federationPublicRoutes(app, deps);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
     await gridAdminRoutes(api, deps);
     await revenueRoutes(api, deps);
+    await federationAdminRoutes(api, deps);
     await api.register(async (org) => {
       org.addHook('onRequest', authenticateOrgRequest(deps));
       await orgMemberRoutes(org, deps);

@@ -207,6 +207,8 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
   'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh',
   'POST /api/v1/grid/enrol']);
+// Federation: the instance document and the inbox are public (the inbox authenticates by HTTP signature).
+for (const r of ['GET /.well-known/koprogo-federation', 'GET /fed/actor', 'POST /fed/inbox', 'GET /fed/stats/:period']) PUBLIC.add(r);
 
 const fill = (url: string, ids: Ids, orgId = ids.org) =>
   `/api/v1/orgs/${orgId}${url.replace(/:(\w+)/g, (_, k: keyof Ids) => ids[k])}`;

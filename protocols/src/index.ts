@@ -13,3 +13,4 @@ export * from './assemblies.v1.ts';
 export * from './grid-api.v1.ts';
 export * from './grid.v1.ts';
 export * from './grid-revenue.v1.ts';
+export * from './federation.v1.ts';

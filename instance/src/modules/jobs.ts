@@ -5,6 +5,7 @@ import { registerReminderJobs } from './reminders/reminders.jobs.ts';
 import { registerAssemblyJobs } from './assemblies/assemblies.jobs.ts';
 import { registerLedgerJobs } from './grid/ledger.jobs.ts';
 import { registerGridJobs } from './grid/grid.jobs.ts';
+import { registerFederationJobs } from './federation/federation.jobs.ts';
 
 /** Every pg-boss queue and worker of the instance. Needs `deps.boss`; called once at start-up. */
 export async function registerJobs(deps: Deps): Promise<void> {
@@ -15,4 +16,5 @@ export async function registerJobs(deps: Deps): Promise<void> {
   await registerAssemblyJobs(deps);
   await registerLedgerJobs(deps);
   await registerGridJobs(deps);
+  await registerFederationJobs(deps);
 }

@@ -35,6 +35,7 @@ export const httpStatusByCode: Record<string, number> = {
   'audit.append_only': 409,
   'holding.already_closed': 409,
   'payment.idempotency_conflict': 409,
+  'federation.disabled': 404,
 };
 
 export function statusForCode(code: string): number {

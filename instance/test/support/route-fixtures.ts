@@ -21,6 +21,8 @@ export interface RouteIds {
   meetingId: string; itemId: string; proxyId: string; procedureId: string;
   modelId: string; peerId: string; draftId: string; ownerCallId: string;
   period: string; workId: string;
+  /** Instance-level federation peer (a TEST-NET address: refused as private, never contacted). */
+  fedPeerId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -74,6 +76,7 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     reminderId: reminder?.id as string, debtId: reminder?.debtId as string,
     ...(await gridRouteIds(deps, orgId, h!.buildingId, admin.userId)),
     ...(await ledgerRouteIds(deps, orgId, h!.buildingId)),
+    fedPeerId: await fixturePeer(deps),
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
@@ -112,4 +115,12 @@ async function assemblyIdsOf(deps: Deps, buildingId: string,
   }
   const procedure = (await call('POST', `${b}/written-procedures`, { title: 'Matrix', resolution: 'Matrix', decisionType: 'other' })).json();
   return { meetingId: meeting.id, itemId, proxyId: proxy.id, procedureId: procedure.id };
+}
+
+/** An allow-listed federation peer (a TEST-NET address: refused as private, never contacted). */
+async function fixturePeer(deps: Deps): Promise<string> {
+  const [p] = await deps.sql<{ id: string }[]>`insert into fed_peers (host, base_url, inbox_url, actor_id, name, country, status, added_at)
+    values ('192.0.2.1', 'https://192.0.2.1', 'https://192.0.2.1/fed/inbox', 'https://192.0.2.1/fed/actor', 'Fixture peer', 'BE', 'allowed', now())
+    on conflict (host) do update set name = excluded.name returning id`;
+  return p!.id;
 }
