@@ -13,6 +13,7 @@ import { expenseRoutes } from './modules/expenses/expenses.plugin.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { remindersRoutes } from './modules/reminders/reminders.plugin.ts';
 import { assemblyRoutes, assemblySocketRoutes } from './modules/assemblies/assemblies.plugin.ts';
+import { webRoutes } from './web/web.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -23,6 +24,7 @@ export async function buildServer(deps: Deps): Promise<App> {
   await systemRoutes(app, deps);
   await notificationSocketRoutes(app, deps);
   await assemblySocketRoutes(app, deps);
+  await webRoutes(app);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);
