@@ -198,7 +198,7 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
   'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh',
-  'GET /vote', 'GET /chair', 'GET /web/vote.js', 'GET /web/chair.js', 'GET /web/common.js', 'GET /web/web.css']);
+  'GET /vote', 'GET /chair', 'GET /web/vote.js', 'GET /web/chair.js', 'GET /web/common.js', 'GET /web/web.css', 'GET /web/icon.svg']);
 
 const fill = (url: string, ids: Ids, orgId = ids.org) =>
   `/api/v1/orgs/${orgId}${url.replace(/:(\w+)/g, (_, k: keyof Ids) => ids[k])}`;

@@ -12,7 +12,7 @@ const CSP = [
   "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
 ].join('; ');
 
-const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml' } as const;
 
 /** URL → file under instance/src/web/. */
 export const WEB_FILES: Record<string, string> = {
@@ -22,6 +22,7 @@ export const WEB_FILES: Record<string, string> = {
   '/web/chair.js': 'chair.js',
   '/web/common.js': 'common.js',
   '/web/web.css': 'web.css',
+  '/web/icon.svg': 'icon.svg',
 };
 
 export async function webRoutes(app: App): Promise<void> {
