@@ -78,6 +78,22 @@ describe('voting from the web', () => {
     const link = (token: string) => `${inst!.url}/vote#org=${t.org}&meeting=${t.meetingId}&token=${encodeURIComponent(token)}`;
     const dubois = await open('fr-BE');
     const peeters = await open('nl-BE');
+    // Dubois' socket goes through a relay that can lose an acknowledgement and drop the connection.
+    const sentByDubois: { type: string; clientVoteId?: string; choice?: string }[] = [];
+    let loseNextAck = false;
+    await dubois.page.routeWebSocket(/\/live$/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => { sentByDubois.push(JSON.parse(String(m))); server.send(m); });
+      server.onMessage((m) => {
+        if (loseNextAck && JSON.parse(String(m)).type === 'vote.ack') {
+          loseNextAck = false;
+          void server.close();
+          void ws.close({ code: 3000, reason: 'connection lost' });
+          return;
+        }
+        ws.send(m);
+      });
+    });
     await dubois.page.goto(link(tokenOf.Dubois!));
     await peeters.page.goto(link(tokenOf.Peeters!));
     await dubois.page.getByText('Aucune résolution n’est ouverte au vote pour l’instant.').waitFor();
@@ -95,8 +111,16 @@ describe('voting from the web', () => {
     const ballot = (voter: Page, personId: string) => item(voter).locator(`.ballot[data-person="${personId}"]`);
     await ballot(dubois.page, t.owners.Dubois.id).getByRole('button', { name: 'Contre' }).click();
     await ballot(dubois.page, t.owners.Dubois.id).getByText('Vote enregistré : Contre').waitFor();
+    // The server records the change but its acknowledgement is lost with the connection: the page
+    // reconnects and resends the same clientVoteId, which the server does not count twice.
+    loseNextAck = true;
     await ballot(dubois.page, t.owners.Dubois.id).getByRole('button', { name: 'Pour' }).click();
     await ballot(dubois.page, t.owners.Dubois.id).getByText('Vote enregistré : Pour').waitFor();
+    expect(loseNextAck).toBe(false);
+    const sentFor = sentByDubois.filter((m) => m.type === 'vote' && m.choice === 'for');
+    expect(sentFor).toHaveLength(2);
+    expect(sentFor[1]!.clientVoteId).toBe(sentFor[0]!.clientVoteId);
+    expect(sentByDubois.filter((m) => m.type === 'voter')).toHaveLength(2); // it authenticated again
     expect(await ballot(dubois.page, t.owners.Dubois.id).getByRole('button', { name: 'Pour' }).getAttribute('aria-pressed')).toBe('true');
     await ballot(peeters.page, t.owners.Peeters.id).getByRole('button', { name: 'Tegen' }).click();
     await ballot(peeters.page, t.owners.Peeters.id).getByText('Stem geregistreerd: Tegen').waitFor();
