@@ -4,17 +4,29 @@
 import { el, fraction, liveUrl, resultLine, setupLanguage, t } from './common.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { token: '', orgId: '', buildingId: '', meetingId: '', meeting: null, attendance: [], tallies: new Map(),
+const state = { token: '', refreshToken: '', orgId: '', buildingId: '', meetingId: '', meeting: null, attendance: [], tallies: new Map(),
   ws: null, connected: false, retries: 0, busy: false };
 
-async function api(method, path, body) {
+async function api(method, path, body, retried = false) {
   const res = await fetch(`/api/v1${path}`, {
     method, headers: { authorization: `Bearer ${state.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
+  // An assembly outlasts the short-lived access token: renew it once with the refresh token (kept in memory only).
+  if (res.status === 401 && state.refreshToken && !retried && await refresh()) return api(method, path, body, true);
   const json = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
   if (!res.ok) throw new Error(json?.error?.message ?? `${res.status}`);
   return json;
+}
+
+async function refresh() {
+  const res = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: state.refreshToken }) });
+  if (!res.ok) { state.refreshToken = ''; return false; }
+  const pair = await res.json();
+  state.token = pair.accessToken;
+  state.refreshToken = pair.refreshToken;
+  return true;
 }
 
 function showError(e) { $('error').textContent = e ? `${t('error')}: ${e.message ?? e}` : ''; }
@@ -74,7 +86,7 @@ function connect() {
   ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'auth', token: state.token })));
   ws.addEventListener('message', (e) => {
     const m = JSON.parse(String(e.data));
-    if (m.type === 'ready') { state.connected = true; state.retries = 0; loadMeeting().catch(showError); }
+    if (m.type === 'ready') { state.connected = true; state.retries = 0; state.renewedForSocket = false; loadMeeting().catch(showError); }
     else if (m.type === 'vote.recorded') void refreshTally(m.itemId);
     else if (m.type === 'resolution.opened' || m.type === 'resolution.closed') loadMeeting().catch(showError);
   });
@@ -82,8 +94,12 @@ function connect() {
     if (state.ws !== ws) return;
     state.ws = null;
     state.connected = false;
-    if (e.code === 4401) showError(new Error(t('loginFailed')));
-    else setTimeout(connect, Math.min(5000, 250 * 2 ** state.retries++));
+    if (e.code === 4401) {
+      // The access token expired since the last API call: renew it and reconnect, or ask to log in again.
+      const again = !state.renewedForSocket;
+      state.renewedForSocket = true;
+      (again ? refresh() : Promise.resolve(false)).then((ok) => (ok ? connect() : showError(new Error(t('loginFailed')))), showError);
+    } else setTimeout(connect, Math.min(5000, 250 * 2 ** state.retries++));
     render();
   });
 }
@@ -136,7 +152,9 @@ $('loginForm').addEventListener('submit', async (e) => {
     const res = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: $('email').value, password: $('password').value }) });
     if (!res.ok) throw new Error(t('loginFailed'));
-    state.token = (await res.json()).accessToken;
+    const pair = await res.json();
+    state.token = pair.accessToken;
+    state.refreshToken = pair.refreshToken;
     $('password').value = '';
     await loggedIn();
   } catch (err) { showError(err); }
