@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../instance/src/modules/calls/pdf-text.fixture.ts';
+import { adminClient, conveneTilleuls, eventually } from './support/api-client.ts';
 import { startInstanceProcess, type InstanceProcess } from './support/instance-process.ts';
 
 /**
@@ -40,55 +41,17 @@ function attachmentOf(raw: Buffer, filename: RegExp): Buffer | null {
   return Buffer.from(text.slice(start, text.indexOf('\r\n--', start)).replace(/\s+/g, ''), 'base64');
 }
 const textOf = (pdf: Buffer) => pdfText(pdf).replace(/\u0096/g, '–');
-async function eventually<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('a general assembly, end to end', () => {
   it('convenes by e-mail, votes live over WebSocket and e-mails the minutes', async () => {
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
     inst = await startInstanceProcess({ KOPROGO_DATA_DIR: dataDir, KOPROGO_PG_PORT: '0', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       MAIL_FROM: 'ACP Les Tilleuls <syndic@example.test>', KOPROGO_TEST_MODE: 'true' });
-    const printed = /curl -X POST (\S+) -H 'content-type: application\/json' \\\n\s+-d '([^']+)'/.exec(inst.stdout())!;
-    expect((await fetch(printed[1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: printed[2]! })).status).toBe(201);
-    const api = `${inst.url}/api/v1`;
-    const creds = JSON.parse(printed[2]!) as { email: string; password: string };
-    const logIn = async () => (await (await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: creds.email, password: creds.password }) })).json() as { accessToken: string }).accessToken;
-    let token = await logIn();
-    const call = async (method: string, path: string, body?: unknown, expected = [200, 201]) => {
-      const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}) });
-      const json = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
-      if (!expected.includes(res.status)) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-      return json as any;
-    };
-    const org = (await call('POST', '/organizations', { name: 'Syndic Dupont', kind: 'syndic_office', adminEmail: creds.email })).id;
+    const admin = await adminClient(inst);
+    const { call } = admin;
+    const { org, meetingId, meeting: mm, owners, convocation: sent } = await conveneTilleuls(admin);
     const o = `/orgs/${org}`;
-    const b = `${o}/buildings/${(await call('POST', `${o}/buildings`, { name: 'Résidence Les Tilleuls', totalShares: 1000, language: 'fr',
-      address: { street: 'Rue des Tilleuls 12', postalCode: '1050', city: 'Ixelles' } })).id}`;
-    const owners: Record<string, { id: string; email: string }> = {};
-    for (const [name, shares, language] of [['Dubois', 500, 'fr'], ['Peeters', 300, 'nl'], ['Weber', 200, 'de']] as const) {
-      const email = `${name.toLowerCase()}@example.org`;
-      const person = await call('POST', `${o}/persons`, { kind: 'natural', firstName: 'A', lastName: name, email, language,
-        emailConsent: { givenOn: '2024-01-01', proof: 'Formulaire signé' } });
-      const lot = await call('POST', `${b}/lots`, { number: name.slice(0, 2).toUpperCase(), kind: 'apartment', shares });
-      await call('POST', `${b}/lots/${lot.id}/holdings`, { validFrom: '2020-01-01', holdings: [{ personId: person.id, right: 'full', part: { numerator: 1, denominator: 1 } }] });
-      owners[name] = { id: person.id, email };
-    }
-    const meetingDate = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
-    const m = await call('POST', `${b}/meetings`, { kind: 'ordinary', meetingDate, startTime: '19:00', place: 'Salle des fêtes, Ixelles',
-      remoteLink: 'https://meet.example.org/tilleuls' });
-    const mm = `${b}/meetings/${m.id}`;
-    await call('POST', `${mm}/agenda-items`, { title: 'Approbation des comptes 2029', decisionType: 'accounts_budget', draftResolution: 'Les comptes sont approuvés.' });
-    const sent = await call('POST', `${mm}/convocations`);
+    const m = { id: meetingId };
     expect(sent.recipients.map((r: any) => r.channel)).toEqual(['email', 'email', 'email']);
 
     // Every owner receives the convocation by real SMTP: the PDF in their language and the .ics invitation.
@@ -107,7 +70,7 @@ describe('a general assembly, end to end', () => {
     // The meeting opens on its day: the instance runs in test mode, so its clock moves there (and the session is renewed).
     expect((await call('POST', `${mm}/open`, undefined, [409, 422])).error.code).toBe('meeting.not_yet');
     await call('POST', '/admin/clock', { advanceSeconds: 20 * 86_400 + 7_200 });
-    token = await logIn();
+    await admin.renew();
     const opened = await call('POST', `${mm}/open`);
     expect(opened.quorum).toMatchObject({ reached: true, ownersPresent: 3 });
     const item = opened.agenda[0].id;
@@ -122,7 +85,7 @@ describe('a general assembly, end to end', () => {
       await eventually(() => msgs.some((x) => x.type === 'ready'));
       return { ws, msgs };
     };
-    const chair = await connect({ type: 'auth', token });
+    const chair = await connect({ type: 'auth', token: admin.token() });
     const dubois = await connect({ type: 'voter', voterToken: tokenOf.Dubois });
     const peeters = await connect({ type: 'voter', voterToken: tokenOf.Peeters });
     await call('POST', `${mm}/agenda-items/${item}/open-vote`);

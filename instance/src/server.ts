@@ -18,6 +18,7 @@ import { aiDraftRoutes } from './modules/grid/drafts.routes.ts';
 import { revenueRoutes } from './modules/grid/revenue.routes.ts';
 import { mcpRoutes } from './modules/mcp/mcp.routes.ts';
 import { federationAdminRoutes, federationPublicRoutes } from './modules/federation/federation.routes.ts';
+import { webRoutes } from './web/web.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -30,6 +31,7 @@ export async function buildServer(deps: Deps): Promise<App> {
   await assemblySocketRoutes(app, deps);
   await mcpRoutes(app, deps);
   await federationPublicRoutes(app, deps);
+  await webRoutes(app);
   await app.register(async (api) => {
     await authRoutes(api, deps);
     await organizationRoutes(api, deps);

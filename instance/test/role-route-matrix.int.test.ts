@@ -206,7 +206,8 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
   'POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh',
-  'POST /api/v1/grid/enrol']);
+  'POST /api/v1/grid/enrol',
+  'GET /vote', 'GET /chair', 'GET /web/vote.js', 'GET /web/chair.js', 'GET /web/common.js', 'GET /web/web.css', 'GET /web/icon.svg']);
 // Federation: the instance document and the inbox are public (the inbox authenticates by HTTP signature).
 for (const r of ['GET /.well-known/koprogo-federation', 'GET /fed/actor', 'POST /fed/inbox', 'GET /fed/stats/:period']) PUBLIC.add(r);
 

@@ -217,10 +217,19 @@ export const LiveClientMessageSchema = z.discriminatedUnion('type', [
     personId: IdSchema.optional() }),
 ]);
 export type LiveClientMessage = z.infer<typeof LiveClientMessageSchema>;
+/** What every participant may see of a closed vote (the names stay in the minutes and the chair's result). */
+export const LiveResultSchema = TallySchema.pick({ majority: true, for: true, against: true, abstention: true, blank: true, null: true, cast: true, adopted: true });
 export const LiveServerMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), role: z.enum(['chair', 'voter']), openItems: z.array(z.object({ itemId: IdSchema, title: z.string() })) }),
+  z.object({ type: z.literal('ready'), role: z.enum(['chair', 'voter']),
+    openItems: z.array(z.object({ itemId: IdSchema, title: z.string(),
+      draftResolution: z.string().nullable().optional(), majority: MajoritySchema.nullable().optional() })),
+    /** The meeting, so a page opened with only a voter token can say which assembly it is. */
+    meeting: z.object({ kind: MeetingKindSchema, meetingDate: DateSchema, startTime: z.string(), place: z.string(), status: MeetingStatusSchema }).optional(),
+    /** Voter only: the owners this token votes for (oneself first, then the principals), and their ballots on the open resolutions. */
+    carries: z.array(z.object({ personId: IdSchema, name: z.string() })).optional(),
+    ballots: z.array(z.object({ itemId: IdSchema, personId: IdSchema, choice: VoteChoiceSchema })).optional() }),
   z.object({ type: z.literal('resolution.opened'), itemId: IdSchema, title: z.string(), draftResolution: z.string().nullable(), majority: MajoritySchema }),
-  z.object({ type: z.literal('resolution.closed'), itemId: IdSchema, adopted: z.boolean() }),
+  z.object({ type: z.literal('resolution.closed'), itemId: IdSchema, adopted: z.boolean(), result: LiveResultSchema.optional() }),
   z.object({ type: z.literal('vote.ack'), itemId: IdSchema, personId: IdSchema, choice: VoteChoiceSchema, clientVoteId: z.string(), replaced: z.boolean() }),
   z.object({ type: z.literal('vote.rejected'), clientVoteId: z.string().nullable(), code: z.string(), message: z.string() }),
   /** Chair only: each recorded ballot, as it happens. */

@@ -73,7 +73,8 @@ describe('live voting over WebSocket', () => {
     voterB.ws.close();
     await voterB.closed;
     const again = await connect(m.id, { type: 'voter', voterToken: tokens.Bert });
-    expect(again.of('ready')[0]!.openItems).toEqual([{ itemId: item, title: 'Approbation des comptes' }]);
+    expect(again.of('ready')[0]!.openItems).toEqual([{ itemId: item, title: 'Approbation des comptes', draftResolution: expect.anything(), majority: 'absolute' }]);
+    expect(again.of('ready')[0]).toMatchObject({ carries: [{ personId: bert!.id }], ballots: [{ itemId: item, personId: bert!.id, choice: 'against' }] });
     again.ws.send(JSON.stringify({ type: 'vote', itemId: item, choice: 'for', clientVoteId: 'b-2' }));
     again.ws.send(JSON.stringify({ type: 'vote', itemId: item, choice: 'for', clientVoteId: 'b-2' }));
     await eventually(() => again.of('vote.ack').length === 2);
@@ -84,6 +85,9 @@ describe('live voting over WebSocket', () => {
     const result = (await w.api.get(`${b}/meetings/${m.id}/agenda-items/${item}/result`)).json();
     // Anna 400 + Bert 300 + Cara 200 for, Dirk 100 against: exactly one ballot each.
     expect(result).toMatchObject({ ballots: 4, for: { numerator: '900' }, against: { numerator: '100' }, adopted: true, againstNames: ['Dirk'] });
+    // Every participant hears the result with the close (without the names, which stay in the minutes).
+    expect(voterA.of('resolution.closed')[0]!.result).toEqual({ majority: result.majority, for: result.for, against: result.against,
+      abstention: result.abstention, blank: result.blank, null: result.null, cast: result.cast, adopted: true });
     voterA.ws.send(JSON.stringify({ type: 'vote', itemId: item, choice: 'against', clientVoteId: 'a-late' }));
     await eventually(() => voterA.of('vote.rejected').length === 1);
     expect(voterA.of('vote.rejected')[0]).toMatchObject({ code: 'resolution.closed', clientVoteId: 'a-late' });

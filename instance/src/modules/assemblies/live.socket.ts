@@ -11,6 +11,7 @@ import { authenticateOrgRequest, jwtMember } from '../access/access.plugin.ts';
 import { BallotQueue } from './ballot-queue.ts';
 import { MeetingHub } from './live.hub.ts';
 import * as repo from './meetings.repo.ts';
+import * as voting from './voting.repo.ts';
 import { hashToken } from './session.service.ts';
 
 /** The client must authenticate within this delay after the upgrade (like the event socket). */
@@ -41,6 +42,24 @@ async function authenticate(deps: Deps, orgId: string, meeting: repo.MeetingRow,
     if (e instanceof AppError) return 'unauthenticated';
     throw e;
   }
+}
+
+/** The first message after authentication: the meeting, its open resolutions, and for a voter whom they vote for and how they voted. */
+async function readyMessage(deps: Deps, orgId: string, meeting: repo.MeetingRow, who: Who): Promise<LiveServerMessage> {
+  const open = (await repo.agendaOf(deps.sql, orgId, meeting.id)).filter((i) => i.voteStatus === 'open');
+  const base = {
+    type: 'ready' as const, role: who.role,
+    openItems: open.map((i) => ({ itemId: i.id, title: i.title, draftResolution: i.draftResolution, majority: i.majority })),
+    meeting: { kind: meeting.kind, meetingDate: meeting.meetingDate, startTime: meeting.startTime, place: meeting.place, status: meeting.status },
+  };
+  if (who.role !== 'voter') return base;
+  const attendance = (await voting.attendanceOf(deps.sql, orgId, meeting.id)).filter((a) => a.holderPersonId === who.holderId);
+  const carries = [...attendance.filter((a) => a.personId === who.holderId), ...attendance.filter((a) => a.personId !== who.holderId)]
+    .map((a) => ({ personId: a.personId, name: a.personName }));
+  const mine = new Set(carries.map((c) => c.personId));
+  const ballots = (await Promise.all(open.map(async (i) => (await voting.ballotsOf(deps.sql, orgId, i.id))
+    .filter((b) => mine.has(b.ownerId)).map((b) => ({ itemId: i.id, personId: b.ownerId, choice: b.choice }))))).flat();
+  return { ...base, carries, ballots };
 }
 
 function onSocket(deps: Deps, hub: MeetingHub, ballots: BallotQueue) {
@@ -81,8 +100,7 @@ function onSocket(deps: Deps, hub: MeetingHub, ballots: BallotQueue) {
       meetingRef = meeting;
       who = r;
       clearTimeout(timer);
-      const openItems = (await repo.agendaOf(deps.sql, orgId, meeting.id)).filter((i) => i.voteStatus === 'open').map((i) => ({ itemId: i.id, title: i.title }));
-      send({ type: 'ready', role: r.role, openItems });
+      send(await readyMessage(deps, orgId, meeting, r));
     }
 
     async function vote(holderId: string, text: string) {

@@ -69,7 +69,9 @@ export async function closeVote(deps: RegisterDeps, ctx: ActorCtx, buildingId: s
     const at = deps.clock.now();
     await repo.setItemVote(tx, ctx.organizationId, item.id, 'closed', at, result);
     await audit(tx, ctx, at, 'resolution.closed', { type: 'agenda_item', id: item.id }, { meetingId: m.id, adopted: result.adopted });
-    await publishLive(tx, { organizationId: ctx.organizationId, meetingId: m.id, message: { type: 'resolution.closed', itemId: item.id, adopted: result.adopted } });
+    await publishLive(tx, { organizationId: ctx.organizationId, meetingId: m.id, message: { type: 'resolution.closed', itemId: item.id, adopted: result.adopted,
+      result: { majority: result.majority, for: result.for, against: result.against, abstention: result.abstention, blank: result.blank,
+        null: result.null, cast: result.cast, adopted: result.adopted } } });
     return (await repo.findItem(tx, ctx.organizationId, m.id, item.id))!;
   });
 }
