@@ -6,6 +6,7 @@ export * from './sign.ts';
 export * from './verify.ts';
 export * from './window.ts';
 export * from './signature-input.ts';
+export * from './address-ranges.ts';
 export * from './ssrf.ts';
 export * from './delivery-policy.ts';
 export * from './json-limits.ts';

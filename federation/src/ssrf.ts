@@ -1,34 +1,11 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { blockedRange } from './address-ranges.ts';
 
-/**
- * Addresses an outbound federation request may never reach unless the operator allows private
- * addresses (tests on loopback, a private lab): loopback, RFC 1918, link-local (cloud metadata),
- * CGNAT, multicast, unspecified, reserved, IPv6 ULA and link-local, and IPv4-mapped forms.
- */
-const blocked = new BlockList();
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96],
-  ['2001:db8::', 32], ['100::', 64]] as const) blocked.addSubnet(net, prefix, 'ipv6');
-
-export function isPublicAddress(ip: string): boolean {
-  const family = isIP(ip);
-  if (family === 0) return false;
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-    if (mapped) return isPublicAddress(mapped[1]!);
-    if (/^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/i.test(ip)) {
-      const [hi, lo] = ip.slice(7).split(':').map((h) => parseInt(h, 16));
-      return isPublicAddress(`${hi! >> 8}.${hi! & 255}.${lo! >> 8}.${lo! & 255}`);
-    }
-    return !blocked.check(ip, 'ipv6');
-  }
-  return !blocked.check(ip, 'ipv4');
-}
+/** A public address: one an outbound federation request may reach (see address-ranges.ts). */
+export const isPublicAddress = (ip: string): boolean => blockedRange(ip) === null;
 
 export class OutboundRefused extends Error {
   override name = 'OutboundRefused';
