@@ -48,6 +48,9 @@ function progressReporter(extra: Extra, total: number, signal: AbortSignal, log:
   };
 }
 
+/** Energy of a job in integer mWh from a power in mW and a duration in ms (mW × ms / 3,600,000), rounded half up. */
+export const energyEstimateMilliWh = (loadMw: number, ms: number): number => Math.round((loadMw * Math.max(0, ms)) / 3_600_000);
+
 async function signedOutput(runtime: NodeRuntime, args: GridDraftGenerateInput, model: ModelEntry, draft: GridDraft | null,
   stopReason: GridStopReason, promptTokens: number, started: number): Promise<GridDraftGenerateOutput> {
   const outputTokens = draft ? await runtime.engine.countTokens(model.path, canonicalJson(draft)) : 0;
@@ -56,6 +59,8 @@ async function signedOutput(runtime: NodeRuntime, args: GridDraftGenerateInput, 
     v: 1, jobId: args.jobId, attempt: args.attempt, nonce: args.nonce, peerId: runtime.peerId, instancePeerId: runtime.instancePeerId,
     modelSha256: model.sha256, promptSha256: canonicalSha256(args), outputSha256: canonicalSha256(draft),
     promptTokens, outputTokens, stopReason, startedAt: new Date(started).toISOString(), finishedAt: new Date(finished).toISOString(),
+    // An estimate (declared load power × busy time, grid-design §10), never a measurement; the instance labels it "declared".
+    ...(runtime.loadMw ? { energyMilliWh: energyEstimateMilliWh(runtime.loadMw, finished - started) } : {}),
   };
   const signature = await signGridPayload(runtime.privateKey, 'receipt', receipt);
   return { draft, usage: { promptTokens, outputTokens, ms: finished - started }, stopReason, signedReceipt: { receipt, signature } };

@@ -132,6 +132,9 @@ describe.skipIf(skipWithoutModel)('edge daemon with a test-side instance (real l
     expect(await verifyGridSignature(daemon.peerId, 'receipt', { ...receipt, outputTokens: receipt.outputTokens + 1 }, signature)).toBe(false);
     expect(receipt).toMatchObject({ jobId: input.jobId, attempt: 1, nonce: input.nonce, peerId: daemon.peerId, instancePeerId: instance.peerId.toString(), modelSha256: TEST_MODEL_SHA256, stopReason: 'stop' });
     expect(receipt.promptSha256).toBe(canonicalSha256(input));
+    // The declared energy estimate: 9 W × the job's duration between the receipt's times.
+    const busyMs = Date.parse(receipt.finishedAt) - Date.parse(receipt.startedAt);
+    expect(receipt.energyMilliWh).toBe(Math.round((9000 * busyMs) / 3_600_000));
     expect(receipt.outputSha256).toBe(canonicalSha256(output.draft));
     // The instance's recount: a vocab-only load of the same GGUF gives the same token counts.
     const llama = await getLlama({ gpu: false, build: 'never' });

@@ -83,6 +83,7 @@ export class EdgeDaemon {
       models: () => byHash,
       threadsFor: (sha) => threads.get(sha) ?? Math.max(1, availableParallelism() - 1),
       instancePeerId: options.enrolment.instancePeerId,
+      loadMw: options.power.loadMw,
       startedAt: Date.now(),
       onBench: (entry) => {
         threads.set(entry.modelSha256, entry.threads);

@@ -30,6 +30,8 @@ export interface NodeRuntime {
   threadsFor: (modelSha256: string) => number;
   /** The instance this node is enrolled with: receipts for any other are refused. */
   instancePeerId: string;
+  /** Declared load power in milliwatts (ad's power profile): receipts carry the job's energy estimate from it. */
+  loadMw?: number | undefined;
   startedAt: number;
   /** A fresh benchmark result (node_benchmark): the daemon uses its thread count and advertises it. */
   onBench?: (entry: BenchEntry) => void;
