@@ -124,7 +124,7 @@ export async function meetingRoutes(app: App, deps: Deps): Promise<void> {
 
   app.post('/buildings/:buildingId/meetings/:meetingId/convocations', {
     schema: { tags, summary: 'Send the convocations: delay checked today (422 with earliestMeetingDate), PDF per owner language, .ics by e-mail; '
-      + 'optionally an approved AI draft per language as the message text', params: MeetingParamsSchema, body: ConvocationSendSchema.optional(),
+      + 'optionally an approved AI draft per language as the message text', params: MeetingParamsSchema, body: ConvocationSendSchema.nullish(),
       response: { 200: ConvocationResultSchema, ...errorResponses } },
   }, async (req) => {
     requirePermission(req.auth, 'assembly.write', req.params.buildingId);
