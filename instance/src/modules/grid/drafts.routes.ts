@@ -4,12 +4,12 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http.ts';
 import { hasPermission, hasPermissionAnywhere, type AuthContext, type Permission } from '../access/access.domain.ts';
 import { requirePermission } from '../access/access.guard.ts';
-import { AppError } from '../../platform/errors.ts';
-import { createConvocationDraft } from './convocation-drafts.service.ts';
 import { actorOf } from '../buildings/use-case.ts';
+import { createConvocationDraft } from './convocation-drafts.service.ts';
 import type { DraftRow } from './drafts.repo.ts';
 import * as service from './drafts.service.ts';
 

@@ -15,8 +15,9 @@ import { reminderTemplate, TEMPLATE_VERSION } from './templates.domain.ts';
 import { verifyDraft } from './verify.domain.ts';
 
 /**
- * The syndic's AI drafts: ask for a reminder draft (queued for the grid), read it, write it by hand or
- * take the deterministic template, approve it. Nothing is sent from here: approval fills in the real
+ * The syndic's AI drafts: ask for a reminder draft (queued for the grid; convocation drafts are asked
+ * for in convocation-drafts.service.ts), read it, write it by hand or take the deterministic template,
+ * approve it. Nothing is sent from here: approval fills in the real
  * values and hands the text to whoever sends it (the reminders module, on its branch).
  */
 
