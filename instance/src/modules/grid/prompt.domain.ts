@@ -54,7 +54,9 @@ export function convocationPlaceholders(agendaCount: number): string[] {
  */
 export function convocationPrompt(p: ConvocationPromptInput): string {
   const example = convocationTemplate(p.locale, p.agendaCount);
-  const names = convocationPlaceholders(p.agendaCount).map((n) => `{{${n}}}`).join(', ');
+  // The agenda as a range, not n names: the prompt stays short however long the agenda (the context lists them all).
+  const agenda = p.agendaCount === 1 ? '{{AGENDA_1}}' : `{{AGENDA_1}} to {{AGENDA_${p.agendaCount}}}, each one`;
+  const names = [...convocationPlaceholders(p.agendaCount).filter((n) => !n.startsWith('AGENDA_')).map((n) => `{{${n}}}`), agenda].join(', ');
   return [
     `Write the cover letter of a convocation to a general assembly of a Belgian co-ownership in ${LANGUAGE_NAME[p.locale]}, from the syndic to an owner, tone: ${p.tone}.`,
     `Use these placeholders exactly as written, never real values: ${names}.`,
