@@ -17,8 +17,6 @@ import { AGENDA_MAX, fillPlaceholders, type DraftLocale } from './placeholders.d
  * (except {{OWNER_NAME}}, filled per recipient when the convocations are sent with the draft).
  */
 
-/** Convocations carry a legal deadline: ahead of reminders in their queue (grid-design §5.1). */
-export const CONVOCATION_PRIORITY = 10;
 const ENTITY = 'ai_draft';
 /** Kept as a placeholder on approval: the assemblies module fills it per recipient. */
 const PER_RECIPIENT = { OWNER_NAME: '{{OWNER_NAME}}' } as const;
@@ -49,7 +47,7 @@ export async function createConvocationDraft(deps: DraftDeps, actor: ActorCtx, b
     const d = await repo.insertDraft(tx, { id: randomUUID(), organizationId: actor.organizationId, buildingId, documentType: 'convocation',
       ownerCallId: null, level: null, meetingId: input.meetingId, agendaCount: facts.agenda.length, locale: input.locale, tone: input.tone,
       templateVersion: CONVOCATION_TEMPLATE_VERSION, requestedBy: actor.actorUserId }, deps.clock.now());
-    if (deps.boss) await enqueueDraft(deps.boss, tx, d, CONVOCATION_PRIORITY);
+    if (deps.boss) await enqueueDraft(deps.boss, tx, d);
     await audit(tx, actor, deps.clock.now(), 'ai_draft.requested', { type: ENTITY, id: d.id }, { buildingId, meetingId: input.meetingId, locale: input.locale });
     return d;
   });

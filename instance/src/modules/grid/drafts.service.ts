@@ -35,11 +35,13 @@ function inScope(d: repo.DraftRow | null, buildingId: string, id: string): repo.
   return d;
 }
 
-export async function enqueueDraft(boss: PgBoss, tx: Db | null, d: { id: string; organizationId: string; documentType: 'reminder' | 'convocation' },
-  priority = 0) {
+/** Convocations carry a legal deadline: a higher pg-boss priority than reminders (grid-design §5.1). */
+export const PRIORITY = { reminder: 0, convocation: 10 } as const;
+
+export async function enqueueDraft(boss: PgBoss, tx: Db | null, d: { id: string; organizationId: string; documentType: 'reminder' | 'convocation' }) {
   const job: DraftJob = { draftId: d.id, organizationId: d.organizationId };
   // Job id = draft id: a second send of the same draft inserts nothing (idempotent enqueue).
-  return boss.send(QUEUE[d.documentType], job, { id: d.id, priority, ...(tx ? { db: inTransaction(tx) } : {}) });
+  return boss.send(QUEUE[d.documentType], job, { id: d.id, priority: PRIORITY[d.documentType], ...(tx ? { db: inTransaction(tx) } : {}) });
 }
 
 export async function createReminderDraft(deps: DraftDeps, actor: ActorCtx, buildingId: string,
