@@ -4,7 +4,7 @@ import { audit, inTx, type ActorCtx, type RegisterDeps } from '../buildings/use-
 import { chooseChannel } from '../delivery/delivery.domain.ts';
 import { findRecipient } from '../delivery/delivery.repo.ts';
 import { queueDelivery, type Attachment, type QueueDeps } from '../delivery/delivery.service.ts';
-import { approvedConvocationCovers, personalised } from '../grid/convocation-drafts.service.ts';
+import { approvedConvocationCovers, cancelOpenConvocationDrafts, personalised } from '../grid/convocation-drafts.service.ts';
 import { convocationText, wordsOf, type DocLanguage } from './assembly-texts.domain.ts';
 import { invitationIcs } from './invitation.ts';
 import { assertStatus, checkConvocationTiming } from './meetings.domain.ts';
@@ -89,6 +89,7 @@ export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, bui
     }
     const at = deps.clock.now();
     await repo.setStatus(tx, org, m.id, 'convened', at, { convenedOn: today });
+    await cancelOpenConvocationDrafts(tx, org, m.id, at);
     await audit(tx, ctx, at, 'meeting.convened', { type: 'meeting', id: m.id }, { recipients: recipients.length, days: timing.days,
       ...(covers.size ? { aiDraftIds: [...covers.values()].map((c) => c.draftId) } : {}) });
     return { meetingId: m.id, sentOn: today, days: timing.days, warnings: timing.warnings, recipients };

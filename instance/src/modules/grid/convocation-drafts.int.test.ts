@@ -41,6 +41,11 @@ describe('convocation drafts', () => {
     expect(res.json()).toMatchObject({ documentType: 'convocation', meetingId: m.id, ownerCallId: null, level: null, status: 'queued', locale: 'fr' });
     expect((await w.api.post(`${b}/meetings/${m.id}/convocations`)).statusCode).toBe(200);
     expect((await ask(m.id)).json().error.code).toBe('meeting.illegal_transition');
+    // Convened without it: the unfinished draft is cancelled and no longer changes.
+    expect((await w.api.get(`${b}/ai-drafts/${res.json().id}`)).json().status).toBe('cancelled');
+    const revived = await w.api.post(`${b}/ai-drafts/${res.json().id}/use-template`);
+    expect(revived.statusCode).toBe(409);
+    expect(revived.json().error.code).toBe('ai_draft.closed');
   });
 
   it('takes the template when no node writes it, approves it with the meeting\'s real values, the owner\'s name left per recipient', async () => {

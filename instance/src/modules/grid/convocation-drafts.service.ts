@@ -102,3 +102,13 @@ export async function approvedConvocationCovers(tx: Db, actor: ActorCtx, buildin
 
 /** One recipient's copy of an approved cover text. */
 export const personalised = (text: string, ownerName: string) => fillPlaceholders(text, { OWNER_NAME: ownerName }).text;
+
+/**
+ * Once a meeting is convened its unfinished convocation drafts are moot: cancelled (a node still writing
+ * one finds it superseded, and is not credited). Approved drafts stay as the record of what was sent.
+ */
+export async function cancelOpenConvocationDrafts(tx: Db, org: string, meetingId: string, at: Date): Promise<number> {
+  const rows = await tx`update grid_drafts set status = 'cancelled', updated_at = ${at}
+    where organization_id = ${org} and meeting_id = ${meetingId} and status in ('queued', 'generating', 'ready', 'unavailable') returning id`;
+  return rows.length;
+}

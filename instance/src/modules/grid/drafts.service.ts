@@ -86,6 +86,7 @@ async function replaceText(deps: DraftDeps, actor: ActorCtx, buildingId: string,
   const row = await inTx(deps, async (tx) => {
     const d = inScope(await repo.findDraft(tx, actor.organizationId, id, true), buildingId, id);
     if (d.status === 'approved') throw new AppError('ai_draft.already_approved', 'An approved draft no longer changes', { id });
+    if (d.status === 'cancelled') throw new AppError('ai_draft.closed', 'A cancelled draft no longer changes (its meeting was convened)', { id });
     const t = text(d);
     const updated = await repo.setDraftText(tx, actor.organizationId, id, { source, ...t }, deps.clock.now());
     await audit(tx, actor, deps.clock.now(), source === 'template' ? 'ai_draft.template_used' : 'ai_draft.edited', { type: ENTITY, id });
