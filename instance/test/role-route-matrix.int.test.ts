@@ -32,8 +32,8 @@ const A = await idsOf(orgA.id, adminA);
 const B = await idsOf(orgB.id, adminB);
 const fraction = { numerator: 1, denominator: 1 };
 
-/** Every route under /api/v1/orgs/:orgId, with the permission it needs ('member': any role). */
-const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member'; body?: (ids: Ids) => unknown }> = [
+/** Every route under /api/v1/orgs/:orgId, with the permission it needs ('member': any role; a list: any of them). */
+const orgRoutes: Array<{ method: string; url: string; perm: Permission | Permission[] | 'member'; body?: (ids: Ids) => unknown }> = [
   { method: 'GET', url: '/audit', perm: 'audit.read' },
   { method: 'GET', url: '/roles', perm: 'org.manage_roles' },
   { method: 'POST', url: '/roles', perm: 'org.manage_roles', body: (i) => ({ email: adminA.email, role: 'owner', buildingId: i.buildingId }) },
@@ -194,7 +194,8 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | 'member
   { method: 'GET', url: '/buildings/:buildingId/written-procedures/:procedureId', perm: 'assembly.read' },
   { method: 'POST', url: '/buildings/:buildingId/written-procedures/:procedureId/answers', perm: 'assembly.write', body: (i) => ({ personId: i.personId, agrees: true }) },
   { method: 'POST', url: '/buildings/:buildingId/written-procedures/:procedureId/close', perm: 'assembly.write' },
-  { method: 'GET', url: '/buildings/:buildingId/ai-drafts', perm: 'reminder.read' },
+  // Reminder drafts need reminder.read, convocation drafts assembly.read: the list shows those the caller may read.
+  { method: 'GET', url: '/buildings/:buildingId/ai-drafts', perm: ['reminder.read', 'assembly.read'] },
   { method: 'POST', url: '/buildings/:buildingId/ai-drafts', perm: 'reminder.write',
     body: (i) => ({ documentType: 'reminder', ownerCallId: i.ownerCallId, level: 'Gentle', locale: 'fr' }) },
   { method: 'GET', url: '/buildings/:buildingId/ai-drafts/:draftId', perm: 'reminder.read' },
@@ -273,7 +274,7 @@ describe('role × route matrix', () => {
           A.tokenId = own.json().id;
         }
         const res = await call(r, A, actors[role]);
-        const allowed = r.perm === 'member' || permissionsByRole[role].includes(r.perm);
+        const allowed = r.perm === 'member' || [r.perm].flat().some((p) => permissionsByRole[role].includes(p));
         const label = `${role} ${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 160)}`;
         if (allowed) expect([401, 403, 404, 500].includes(res.statusCode), label).toBe(false);
         else {

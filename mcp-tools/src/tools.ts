@@ -109,7 +109,9 @@ export function createKoprogoMcpServer(opts: ToolsOptions): McpServer {
 
   server.registerTool('draft_convocation', {
     title: 'Draft a general meeting convocation',
-    description: 'Asks the instance for an AI draft of the convocation to a general meeting; it waits for the syndic\'s approval.',
+    description: 'Asks the instance for an AI draft of the convocation to a general meeting still in draft (see meeting_agenda), at least the '
+      + 'legal delay away. Date, time, place and agenda items stay placeholders for the edge node; the draft waits for the syndic\'s approval, '
+      + 'and an approved draft can then be used as the message text when the convocations are sent.',
     inputSchema: { orgId, buildingId, meetingId: uuid.describe('Meeting id'), locale, tone },
   }, async (args) => run(args.orgId, async () => {
     try {

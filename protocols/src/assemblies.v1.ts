@@ -138,6 +138,11 @@ export const AgendaRequestSchema = z.object({
 export const AgendaRequestListSchema = z.object({ items: z.array(AgendaRequestSchema) });
 
 // ── Convocations ────────────────────────────────────────────────────────────
+/**
+ * Optional: approved AI convocation drafts of this meeting (at most one per language) whose text becomes
+ * the e-mail body of the recipients in that language; the PDF (agenda, proxy form) is unchanged.
+ */
+export const ConvocationSendSchema = z.object({ aiDraftIds: z.array(IdSchema).min(1).max(4).optional() });
 export const ConvocationResultSchema = z.object({
   meetingId: IdSchema, sentOn: DateSchema, days: z.number().int(), warnings: z.array(z.string()),
   recipients: z.array(z.object({ personId: IdSchema, language: LanguageSchema, channel: z.enum(['email', 'post']), deliveryId: IdSchema })),

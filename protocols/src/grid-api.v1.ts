@@ -65,7 +65,7 @@ export const DRAFT_TONES = ['neutral', 'friendly', 'firm'] as const;
 export const DRAFT_STATUSES = ['queued', 'generating', 'ready', 'approved', 'unavailable', 'cancelled'] as const;
 
 export const AiDraftParamsSchema = z.object({ buildingId: IdSchema, draftId: IdSchema });
-export const CreateAiDraftBody = z.object({
+export const CreateReminderDraftBody = z.object({
   documentType: z.literal('reminder'),
   /** The debt: an owner call still open. */
   ownerCallId: IdSchema,
@@ -73,6 +73,15 @@ export const CreateAiDraftBody = z.object({
   locale: LanguageSchema,
   tone: z.enum(DRAFT_TONES).default('neutral'),
 });
+/** A convocation to a meeting still in draft (not convened), at least the legal delay away. */
+export const CreateConvocationDraftBody = z.object({
+  documentType: z.literal('convocation'),
+  meetingId: IdSchema,
+  locale: LanguageSchema,
+  tone: z.enum(DRAFT_TONES).default('neutral'),
+});
+export const CreateAiDraftBody = z.discriminatedUnion('documentType', [CreateReminderDraftBody, CreateConvocationDraftBody]);
+export type CreateAiDraftInput = z.infer<typeof CreateAiDraftBody>;
 /** The syndic's own wording: placeholders stay placeholders ({{AMOUNT_DUE}}…), checked like a node's. */
 export const EditAiDraftBody = z.object({
   subject: z.string().min(1).max(300),
@@ -84,6 +93,8 @@ export const AiDraftSchema = z.object({
   documentType: GridDocumentTypeSchema,
   ownerCallId: IdSchema.nullable(),
   level: ReminderLevelSchema.nullable(),
+  /** The meeting a convocation draft is about (null for reminders). */
+  meetingId: IdSchema.nullable(),
   locale: LanguageSchema,
   tone: z.enum(DRAFT_TONES),
   status: z.enum(DRAFT_STATUSES),
@@ -98,7 +109,10 @@ export const AiDraftSchema = z.object({
   attempts: z.number().int(),
   /** Why the last grid attempt failed (`connection_lost`, `receipt_forged`, `verify_number_outside_placeholder`…). */
   lastFault: z.string().nullable(),
-  /** Only once approved: the text with the real values. */
+  /**
+   * Only once approved: the text with the real values. A convocation keeps {{OWNER_NAME}}: it is filled
+   * per recipient when the convocations are sent with this draft.
+   */
   final: z.object({ subject: z.string(), body: z.string() }).nullable(),
   approvedAt: DateTimeSchema.nullable(),
   createdAt: DateTimeSchema,

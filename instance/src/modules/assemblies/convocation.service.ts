@@ -4,6 +4,7 @@ import { audit, inTx, type ActorCtx, type RegisterDeps } from '../buildings/use-
 import { chooseChannel } from '../delivery/delivery.domain.ts';
 import { findRecipient } from '../delivery/delivery.repo.ts';
 import { queueDelivery, type Attachment, type QueueDeps } from '../delivery/delivery.service.ts';
+import { approvedConvocationCovers, cancelOpenConvocationDrafts, personalised } from '../grid/convocation-drafts.service.ts';
 import { convocationText, wordsOf, type DocLanguage } from './assembly-texts.domain.ts';
 import { invitationIcs } from './invitation.ts';
 import { assertStatus, checkConvocationTiming } from './meetings.domain.ts';
@@ -17,7 +18,8 @@ import { votersFromRegister } from './voting-rights.domain.ts';
  * clock (15 days, or the building's longer delay), recipients are the voting holders as of that
  * day, each gets a PDF in their language (agenda, place and time, how to consult the documents,
  * proxy form) and, by e-mail, an .ics invitation; delivery goes through `queueDelivery` (e-mail
- * only with written acceptance, else post).
+ * only with written acceptance, else post). An approved AI convocation draft in a recipient's language
+ * (`aiDraftIds`) replaces the standard message text; the PDF, the legal document, stays the same.
  */
 
 export type ConvocationDeps = RegisterDeps & QueueDeps;
@@ -37,7 +39,8 @@ export interface ConvocationResult {
   recipients: { personId: string; language: DocLanguage; channel: 'email' | 'post'; deliveryId: string }[];
 }
 
-export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, buildingId: string, meetingId: string): Promise<ConvocationResult> {
+export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, buildingId: string, meetingId: string,
+  opts: { aiDraftIds?: readonly string[] | undefined } = {}): Promise<ConvocationResult> {
   return inTx(deps, async (tx) => {
     const org = ctx.organizationId;
     const b = await buildingOf(tx, ctx, buildingId);
@@ -48,6 +51,7 @@ export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, bui
     const today = deps.clock.today();
     const settings = await repo.settings(tx, org, buildingId);
     const timing = checkConvocationTiming(today, m.meetingDate, settings.convocationMinDays);
+    const covers = opts.aiDraftIds?.length ? await approvedConvocationCovers(tx, ctx, buildingId, b.name, m, opts.aiDraftIds, today) : new Map();
     const voters = votersFromRegister(await registerLots(tx, org, buildingId, today));
     if (voters.length === 0) throw new AppError('meeting.no_recipients', 'No one holds a vote in this building today', {});
     const persons = new Map((await personsByIds(tx, org, voters.map((v) => v.personId))).map((p) => [p.id, p]));
@@ -70,10 +74,12 @@ export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, bui
         attachments.push({ filename: 'invitation.ics', contentType: 'text/calendar', content: Buffer.from(ics, 'utf8') });
       }
       const pw = wordsOf(person.language);
+      const cover = covers.get(person.language);
       const d = await queueDelivery(tx, deps, {
         organizationId: org, buildingId, personId: v.personId, purpose: 'convocation',
-        subject: `${pw.convocation} – ${pw.kind[m.kind]} – ${b.name} – ${m.meetingDate}`,
-        text: `${pw.convocation}: ${pw.kind[m.kind]}\n${pw.date}: ${m.meetingDate} ${m.startTime}\n${pw.place}: ${m.place}\n`
+        subject: cover ? personalised(cover.subject, person.name) : `${pw.convocation} – ${pw.kind[m.kind]} – ${b.name} – ${m.meetingDate}`,
+        text: cover ? personalised(cover.body, person.name)
+          : `${pw.convocation}: ${pw.kind[m.kind]}\n${pw.date}: ${m.meetingDate} ${m.startTime}\n${pw.place}: ${m.place}\n`
           + `${m.remoteLink ? `${pw.remote}: ${m.remoteLink}\n` : ''}\n${pw.agenda}:\n${agenda.map((i) => `${i.position}. ${i.title}`).join('\n')}\n`,
         attachments, related: { type: 'meeting', id: m.id },
       }, ctx);
@@ -83,7 +89,9 @@ export async function sendConvocations(deps: ConvocationDeps, ctx: ActorCtx, bui
     }
     const at = deps.clock.now();
     await repo.setStatus(tx, org, m.id, 'convened', at, { convenedOn: today });
-    await audit(tx, ctx, at, 'meeting.convened', { type: 'meeting', id: m.id }, { recipients: recipients.length, days: timing.days });
+    await cancelOpenConvocationDrafts(tx, org, m.id, at);
+    await audit(tx, ctx, at, 'meeting.convened', { type: 'meeting', id: m.id }, { recipients: recipients.length, days: timing.days,
+      ...(covers.size ? { aiDraftIds: [...covers.values()].map((c) => c.draftId) } : {}) });
     return { meetingId: m.id, sentOn: today, days: timing.days, warnings: timing.warnings, recipients };
   });
 }

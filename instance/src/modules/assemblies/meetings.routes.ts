@@ -1,7 +1,7 @@
 import {
   AgendaItemCreateSchema, AgendaRequestCreateSchema, AgendaRequestListSchema, AgendaRequestSchema, AssemblyRequestCreateSchema,
   AssemblyRequestListSchema, AssemblyRequestSchema, AssemblySettingsPatchSchema, AssemblySettingsSchema, BuildingParamsSchema,
-  ConvocationParamsSchema, ConvocationResultSchema, errorResponses, MeetingCreateSchema, MeetingListSchema, MeetingParamsSchema,
+  ConvocationParamsSchema, ConvocationResultSchema, ConvocationSendSchema, errorResponses, MeetingCreateSchema, MeetingListSchema, MeetingParamsSchema,
   MeetingPatchSchema, MeetingSchema, type AgendaItemDto, type MeetingDto, type TallyDto,
 } from '@koprogo/protocols';
 import { z } from 'zod';
@@ -123,11 +123,12 @@ export async function meetingRoutes(app: App, deps: Deps): Promise<void> {
   });
 
   app.post('/buildings/:buildingId/meetings/:meetingId/convocations', {
-    schema: { tags, summary: 'Send the convocations: delay checked today (422 with earliestMeetingDate), PDF per owner language, .ics by e-mail',
-      params: MeetingParamsSchema, response: { 200: ConvocationResultSchema, ...errorResponses } },
+    schema: { tags, summary: 'Send the convocations: delay checked today (422 with earliestMeetingDate), PDF per owner language, .ics by e-mail; '
+      + 'optionally an approved AI draft per language as the message text', params: MeetingParamsSchema, body: ConvocationSendSchema.nullish(),
+      response: { 200: ConvocationResultSchema, ...errorResponses } },
   }, async (req) => {
     requirePermission(req.auth, 'assembly.write', req.params.buildingId);
-    return convocation.sendConvocations(deps, actorOf(req), req.params.buildingId, req.params.meetingId);
+    return convocation.sendConvocations(deps, actorOf(req), req.params.buildingId, req.params.meetingId, { aiDraftIds: req.body?.aiDraftIds });
   });
 
   app.get('/buildings/:buildingId/meetings/:meetingId/convocations/:personId/pdf', {

@@ -5,22 +5,23 @@ import type { Db } from '../../platform/db.ts';
 export type DraftStatus = 'queued' | 'generating' | 'ready' | 'approved' | 'unavailable' | 'cancelled';
 export interface DraftRow {
   id: string; organizationId: string; buildingId: string; documentType: 'reminder' | 'convocation'; ownerCallId: string | null;
-  level: 'Gentle' | 'Formal' | 'FinalNotice' | 'LegalAction' | null; locale: 'fr' | 'nl' | 'de' | 'en'; tone: 'neutral' | 'friendly' | 'firm';
+  level: 'Gentle' | 'Formal' | 'FinalNotice' | 'LegalAction' | null; meetingId: string | null; agendaCount: number | null; locale: 'fr' | 'nl' | 'de' | 'en'; tone: 'neutral' | 'friendly' | 'firm';
   templateVersion: string; status: DraftStatus; source: 'grid' | 'template' | 'syndic' | null; subjectTemplate: string | null;
   bodyTemplate: string | null; flags: string[]; peerId: string | null; modelSha256: string | null; attempts: number; lastFault: string | null;
   approvedAt: Date | null; subjectFinal: string | null; bodyFinal: string | null; createdAt: Date; updatedAt: Date;
 }
 const DRAFT = `id, organization_id as "organizationId", building_id as "buildingId", document_type as "documentType",
-  owner_call_id as "ownerCallId", level, locale, tone, template_version as "templateVersion", status, source,
+  owner_call_id as "ownerCallId", level, meeting_id as "meetingId", agenda_count as "agendaCount", locale, tone, template_version as "templateVersion", status, source,
   subject_template as "subjectTemplate", body_template as "bodyTemplate", flags, peer_id as "peerId", model_sha256 as "modelSha256",
   attempts, last_fault as "lastFault", approved_at as "approvedAt", subject_final as "subjectFinal", body_final as "bodyFinal",
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 export async function insertDraft(tx: Db, d: Pick<DraftRow, 'id' | 'organizationId' | 'buildingId' | 'documentType' | 'ownerCallId' | 'level'
-  | 'locale' | 'tone' | 'templateVersion'> & { requestedBy: string | null }, at: Date): Promise<DraftRow> {
-  const [row] = await tx<DraftRow[]>`insert into grid_drafts (id, organization_id, building_id, document_type, owner_call_id, level, locale, tone,
-    template_version, status, requested_by, created_at, updated_at)
-    values (${d.id}, ${d.organizationId}, ${d.buildingId}, ${d.documentType}, ${d.ownerCallId}, ${d.level}, ${d.locale}, ${d.tone},
+  | 'locale' | 'tone' | 'templateVersion'> & Partial<Pick<DraftRow, 'meetingId' | 'agendaCount'>> & { requestedBy: string | null }, at: Date): Promise<DraftRow> {
+  const [row] = await tx<DraftRow[]>`insert into grid_drafts (id, organization_id, building_id, document_type, owner_call_id, level, meeting_id,
+    agenda_count, locale, tone, template_version, status, requested_by, created_at, updated_at)
+    values (${d.id}, ${d.organizationId}, ${d.buildingId}, ${d.documentType}, ${d.ownerCallId}, ${d.level}, ${d.meetingId ?? null},
+      ${d.agendaCount ?? null}, ${d.locale}, ${d.tone},
       ${d.templateVersion}, 'queued', ${d.requestedBy}, ${at}, ${at}) returning ${tx.unsafe(DRAFT)}`;
   return row!;
 }
@@ -43,9 +44,10 @@ export async function findDraftById(sql: Db, id: string): Promise<DraftRow | nul
   return row ?? null;
 }
 
-export async function listDrafts(sql: Db, orgId: string, buildingId: string, limit: number): Promise<DraftRow[]> {
+/** The drafts of the given document types (those the caller may read). */
+export async function listDrafts(sql: Db, orgId: string, buildingId: string, types: readonly string[], limit: number): Promise<DraftRow[]> {
   return sql<DraftRow[]>`select ${sql.unsafe(DRAFT)} from grid_drafts where organization_id = ${orgId} and building_id = ${buildingId}
-    order by created_at desc, id desc limit ${limit}`;
+    and document_type = any(${types as string[]}) order by created_at desc, id desc limit ${limit}`;
 }
 
 export async function queuedDrafts(sql: Db): Promise<Array<{ id: string; documentType: string }>> {

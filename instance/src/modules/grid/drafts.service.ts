@@ -5,6 +5,8 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { inTransaction } from '../../platform/queue.ts';
 import { audit, inTx, type ActorCtx } from '../buildings/use-case.ts';
+import { approvedConvocationText } from './convocation-drafts.service.ts';
+import { convocationTemplate } from './convocation-templates.domain.ts';
 import { creditApprovedWork } from './credit.service.ts';
 import * as repo from './drafts.repo.ts';
 import { reminderValues } from './facts.domain.ts';
@@ -13,8 +15,9 @@ import { reminderTemplate, TEMPLATE_VERSION } from './templates.domain.ts';
 import { verifyDraft } from './verify.domain.ts';
 
 /**
- * The syndic's AI drafts: ask for a reminder draft (queued for the grid), read it, write it by hand or
- * take the deterministic template, approve it. Nothing is sent from here: approval fills in the real
+ * The syndic's AI drafts: ask for a reminder draft (queued for the grid; convocation drafts are asked
+ * for in convocation-drafts.service.ts), read it, write it by hand or take the deterministic template,
+ * approve it. Nothing is sent from here: approval fills in the real
  * values and hands the text to whoever sends it (the reminders module, on its branch).
  */
 
@@ -23,7 +26,7 @@ export const QUEUE = { reminder: 'grid-draft.reminder', convocation: 'grid-draft
 export const QUEUE_OPTIONS = { retryLimit: 3, retryDelay: 2, retryBackoff: true, retryDelayMax: 30, expireInSeconds: 600, deadLetter: QUEUE.dead } as const;
 export interface DraftJob { draftId: string; organizationId: string }
 
-type DraftDeps = Pick<Deps, 'sql' | 'clock' | 'boss' | 'grid'>;
+export type DraftDeps = Pick<Deps, 'sql' | 'clock' | 'boss' | 'grid'>;
 const ENTITY = 'ai_draft';
 const notFound = (id: string) => new AppError('ai_draft.not_found', 'AI draft not found', { id });
 
@@ -32,10 +35,13 @@ function inScope(d: repo.DraftRow | null, buildingId: string, id: string): repo.
   return d;
 }
 
+/** Convocations carry a legal deadline: a higher pg-boss priority than reminders (grid-design §5.1). */
+export const PRIORITY = { reminder: 0, convocation: 10 } as const;
+
 export async function enqueueDraft(boss: PgBoss, tx: Db | null, d: { id: string; organizationId: string; documentType: 'reminder' | 'convocation' }) {
   const job: DraftJob = { draftId: d.id, organizationId: d.organizationId };
   // Job id = draft id: a second send of the same draft inserts nothing (idempotent enqueue).
-  return boss.send(QUEUE[d.documentType], job, { id: d.id, ...(tx ? { db: inTransaction(tx) } : {}) });
+  return boss.send(QUEUE[d.documentType], job, { id: d.id, priority: PRIORITY[d.documentType], ...(tx ? { db: inTransaction(tx) } : {}) });
 }
 
 export async function createReminderDraft(deps: DraftDeps, actor: ActorCtx, buildingId: string,
@@ -63,9 +69,9 @@ export async function getDraft(deps: DraftDeps, actor: ActorCtx, buildingId: str
   return inScope(await repo.findDraft(deps.sql, actor.organizationId, id), buildingId, id);
 }
 
-export async function listDrafts(deps: DraftDeps, actor: ActorCtx, buildingId: string, limit: number) {
+export async function listDrafts(deps: DraftDeps, actor: ActorCtx, buildingId: string, types: readonly string[], limit: number) {
   if (!(await repo.buildingExists(deps.sql, actor.organizationId, buildingId))) throw new AppError('building.not_found', 'Building not found', { id: buildingId });
-  return repo.listDrafts(deps.sql, actor.organizationId, buildingId, limit);
+  return repo.listDrafts(deps.sql, actor.organizationId, buildingId, types, limit);
 }
 
 /** Stops any grid work still pending on the draft (the syndic took over): no credit for it. */
@@ -80,6 +86,7 @@ async function replaceText(deps: DraftDeps, actor: ActorCtx, buildingId: string,
   const row = await inTx(deps, async (tx) => {
     const d = inScope(await repo.findDraft(tx, actor.organizationId, id, true), buildingId, id);
     if (d.status === 'approved') throw new AppError('ai_draft.already_approved', 'An approved draft no longer changes', { id });
+    if (d.status === 'cancelled') throw new AppError('ai_draft.closed', 'A cancelled draft no longer changes (its meeting was convened)', { id });
     const t = text(d);
     const updated = await repo.setDraftText(tx, actor.organizationId, id, { source, ...t }, deps.clock.now());
     await audit(tx, actor, deps.clock.now(), source === 'template' ? 'ai_draft.template_used' : 'ai_draft.edited', { type: ENTITY, id });
@@ -92,6 +99,7 @@ async function replaceText(deps: DraftDeps, actor: ActorCtx, buildingId: string,
 /** The deterministic template (level × language, every legal mention): always available. */
 export async function useTemplate(deps: DraftDeps, actor: ActorCtx, buildingId: string, id: string) {
   return replaceText(deps, actor, buildingId, id, 'template', (d) => {
+    if (d.documentType === 'convocation' && d.agendaCount) return { ...convocationTemplate(d.locale, d.agendaCount), flags: ['template'] };
     if (d.documentType !== 'reminder' || !d.level) throw new AppError('ai_draft.no_template', 'No template for this document type yet', { id });
     return { ...reminderTemplate(d.level, d.locale), flags: ['template'] };
   });
@@ -100,7 +108,7 @@ export async function useTemplate(deps: DraftDeps, actor: ActorCtx, buildingId: 
 /** The syndic's own wording, checked like a node's (placeholders only, no stray numbers, legal frame). */
 export async function editDraft(deps: DraftDeps, actor: ActorCtx, buildingId: string, id: string, input: { subject: string; body: string }) {
   return replaceText(deps, actor, buildingId, id, 'syndic', (d) => {
-    const v = verifyDraft(input, { documentType: d.documentType, level: d.level, locale: d.locale });
+    const v = verifyDraft(input, { documentType: d.documentType, level: d.level, locale: d.locale, agendaCount: d.agendaCount });
     if (!v.ok) throw new AppError('ai_draft.text_rejected', `The text is refused: ${v.detail}`, { fault: v.fault });
     return { subject: v.subject, body: v.body, flags: [...v.flags, 'edited'] };
   });
@@ -115,19 +123,26 @@ export async function approveDraft(deps: DraftDeps, actor: ActorCtx, buildingId:
   return inTx(deps, async (tx) => {
     const d = inScope(await repo.findDraft(tx, actor.organizationId, id, true), buildingId, id);
     if (d.status === 'approved') throw new AppError('ai_draft.already_approved', 'The draft is already approved', { id });
-    if (d.status !== 'ready' || !d.subjectTemplate || !d.bodyTemplate || !d.level || !d.ownerCallId) {
+    if (d.status !== 'ready' || !d.subjectTemplate || !d.bodyTemplate) {
       throw new AppError('ai_draft.illegal_transition', 'Only a ready draft can be approved (or take the template)', { id, status: d.status });
     }
-    const facts = await repo.debtFacts(tx, actor.organizationId, buildingId, d.ownerCallId, today);
-    if (!facts) throw new AppError('owner_call.not_found', 'Owner call not found', { id: d.ownerCallId });
-    const values = reminderValues(facts, d.level, d.locale, today);
-    const subject = fillPlaceholders(d.subjectTemplate, values);
-    const body = fillPlaceholders(d.bodyTemplate, values);
-    const missing = [...subject.missing, ...body.missing];
-    if (missing.length) throw new AppError('ai_draft.placeholder_unfilled', `No value for {{${missing[0]}}}`, { placeholders: missing });
-    const approved = await repo.approveDraft(tx, actor.organizationId, id, { subject: subject.text, body: body.text, by: actor.actorUserId }, deps.clock.now());
+    const text = d.documentType === 'convocation' ? await approvedConvocationText(tx, actor, d, today) : await reminderText(tx, actor, d, today);
+    const approved = await repo.approveDraft(tx, actor.organizationId, id, { ...text, by: actor.actorUserId }, deps.clock.now());
     if (d.source === 'grid') await creditApprovedWork(tx, deps, id, deps.clock.now());
     await audit(tx, actor, deps.clock.now(), 'ai_draft.approved', { type: ENTITY, id }, { source: d.source });
     return approved;
   });
+}
+
+/** A reminder's real values: the debt as it stands today. */
+async function reminderText(tx: Db, actor: ActorCtx, d: repo.DraftRow, today: string) {
+  if (!d.level || !d.ownerCallId) throw new AppError('ai_draft.illegal_transition', 'A reminder draft names its owner call and level', { id: d.id });
+  const facts = await repo.debtFacts(tx, actor.organizationId, d.buildingId, d.ownerCallId, today);
+  if (!facts) throw new AppError('owner_call.not_found', 'Owner call not found', { id: d.ownerCallId });
+  const values = reminderValues(facts, d.level, d.locale, today);
+  const subject = fillPlaceholders(d.subjectTemplate!, values);
+  const body = fillPlaceholders(d.bodyTemplate!, values);
+  const missing = [...subject.missing, ...body.missing];
+  if (missing.length) throw new AppError('ai_draft.placeholder_unfilled', `No value for {{${missing[0]}}}`, { placeholders: missing });
+  return { subject: subject.text, body: body.text };
 }

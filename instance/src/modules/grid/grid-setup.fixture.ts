@@ -26,9 +26,10 @@ export const waitFor = async <T>(probe: () => Promise<T | null | undefined | fal
 /**
  * A test instance with the grid running on loopback (real libp2p, pg-boss, the stories260K tokenizer for
  * recounts), a demo organization whose French building has owners with canary PII and overdue owner calls,
- * the test model registered, and helpers to enrol scripted nodes and ask for drafts. Call `close()` after.
+ * the test model registered (for reminders unless `modelRole` says otherwise), and helpers to enrol scripted nodes and ask for drafts. Call `close()` after.
  */
-export async function gridTestInstance(modelPath: string, env: Record<string, string> = {}) {
+export async function gridTestInstance(modelPath: string, env: Record<string, string> = {},
+  opts: { modelRole?: 'reminder' | 'convocation' } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'koprogo-grid-'));
   const t = await createTestApp({ withJobs: true, env: { KOPROGO_DATA_DIR: dataDir, GRID_LISTEN: '/ip4/127.0.0.1/tcp/0',
     GRID_MODELS_DIR: resolve(modelPath, '..'), GRID_LEASE_MS: '1500', GRID_REDUNDANCY_PERCENT: '0', ...env } });
@@ -68,7 +69,7 @@ export async function gridTestInstance(modelPath: string, env: Record<string, st
   const ownerCalls = await deps.sql<{ id: string; communication: string; amount: string }[]>`select id, communication, amount_cents::text as amount
     from owner_calls where organization_id = ${org.id} and call_id = ${call.id} order by id`;
   const model = await asAdmin('POST', '/api/v1/grid/models', { name: 'stories260K', sha256: TEST_MODEL_SHA, paramsMillions: 1,
-    role: 'reminder', promptTemplateVersion: 'reminder-v1' });
+    role: opts.modelRole ?? 'reminder', promptTemplateVersion: opts.modelRole === 'convocation' ? 'convocation-v1' : 'reminder-v1' });
   if (model.statusCode !== 201) throw new Error(model.body);
 
   async function enrolNode(script: NodeScript = {}): Promise<TestNode> {

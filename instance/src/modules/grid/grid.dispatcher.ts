@@ -12,9 +12,8 @@ import { canonicalSha256 } from './grid-crypto.ts';
 import type { NodeBook, OnlineNode } from './grid.nodes.ts';
 import * as repo from './grid.repo.ts';
 import type { GridTokenizer } from './grid.tokenizer.ts';
-import { LEVEL_RANK, reminderPlaceholders, reminderPrompt } from './prompt.domain.ts';
+import { LEVEL_RANK, promptOfDraft } from './prompt.domain.ts';
 import { appendReceipt, checkReceipt, recount } from './receipts.service.ts';
-import { TEMPLATE_VERSION } from './templates.domain.ts';
 import { factsOf, verifyDraft } from './verify.domain.ts';
 
 /**
@@ -24,7 +23,8 @@ import { factsOf, verifyDraft } from './verify.domain.ts';
  * the queue (pg-boss retry, 2 s doubling) and the retry excludes every node that failed it.
  */
 export const BASE_MAX_TOKENS = 400;
-const ROLES = ['reminder', 'convocation'] as const;
+// Convocations first (grid-design §5.1: they carry a legal deadline): a node able to run both takes them before reminders.
+const ROLES = ['convocation', 'reminder'] as const;
 type Role = (typeof ROLES)[number];
 
 
@@ -136,7 +136,7 @@ export class Dispatcher {
       return;
     }
     const output = outcome.output!;
-    const verdict = verifyDraft(output.draft!, { documentType: draft.documentType, level: draft.level, locale: draft.locale });
+    const verdict = verifyDraft(output.draft!, { documentType: draft.documentType, level: draft.level, locale: draft.locale, agendaCount: draft.agendaCount });
     const counts = await recount(this.#p.tokenizer, output.signedReceipt.receipt, args.prompt, output.draft);
     if (counts.verdict === 'accepted_recount_mismatch') {
       await repo.recordGridEvent(deps.sql, node.peerId, 'grid.recount_mismatch', { jobId: draft.id, attempt: attemptNo,
@@ -176,7 +176,7 @@ export class Dispatcher {
   /** The output budget, within the model's context once the prompt is in it (counted with the model's own tokenizer). */
   async #budget(node: OnlineNode, modelSha256: string, draft: drafts.DraftRow, wanted: number): Promise<number> {
     const context = node.ad.models.find((m) => m.sha256 === modelSha256)?.contextSize;
-    const prompt = await this.#p.tokenizer.count(modelSha256, reminderPrompt({ level: draft.level ?? 'Gentle', locale: draft.locale, tone: draft.tone }))
+    const prompt = await this.#p.tokenizer.count(modelSha256, promptOfDraft(draft).prompt)
       .catch(() => null);
     if (!context || prompt === null) return wanted;
     return Math.max(16, Math.min(wanted, context - prompt - 8));
@@ -184,14 +184,16 @@ export class Dispatcher {
 
   #arguments(draft: drafts.DraftRow, attempt: number, modelSha256: string, maxTokens: number, node: OnlineNode, seed = randomInt(2 ** 31)): GridDraftGenerateInput {
     const level = draft.level ?? 'Gentle';
+    const built = promptOfDraft(draft);
     const bench = node.ad.bench.find((b) => b.modelSha256 === modelSha256);
     const deadlineMs = Math.min(3_600_000, Math.ceil(1_000 * (30 + maxTokens / Math.max(1, bench?.decodeTokPerSec ?? 5))));
     return {
-      jobId: draft.id, attempt, nonce: randomBytes(32).toString('base64url'), templateId: `${draft.documentType}-${level}`,
+      jobId: draft.id, attempt, nonce: randomBytes(32).toString('base64url'),
+      templateId: draft.documentType === 'reminder' ? `reminder-${level}` : 'convocation',
       locale: draft.locale,
-      context: { documentType: draft.documentType, tone: draft.tone, reminderRank: LEVEL_RANK[level], templateVersion: TEMPLATE_VERSION,
-        requiredPlaceholders: reminderPlaceholders(level) },
-      prompt: reminderPrompt({ level, locale: draft.locale, tone: draft.tone }),
+      context: { documentType: draft.documentType, tone: draft.tone, ...(draft.documentType === 'reminder' ? { reminderRank: LEVEL_RANK[level] } : {}),
+        templateVersion: built.templateVersion, requiredPlaceholders: built.required },
+      prompt: built.prompt,
       modelSha256, outputSchema: GRID_DRAFT_JSON_SCHEMA as unknown as Record<string, unknown>, maxTokens, seed, temperature: 0.2,
       deadlineMs, instancePeerId: this.#p.instancePeerId,
     };

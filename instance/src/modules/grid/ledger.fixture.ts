@@ -17,9 +17,10 @@ async function insertNode(deps: FixtureDeps, peerId = `12D3KooW${randomBytes(16)
 async function insertApprovedDraft(deps: FixtureDeps, orgId: string, buildingId: string): Promise<string> {
   const at = deps.clock.now();
   const id = randomUUID();
-  await deps.sql`insert into grid_drafts (id, organization_id, building_id, document_type, locale, tone, template_version, status,
+  // A reminder (a convocation draft names its meeting since migration 0016): only the job id matters to the ledger.
+  await deps.sql`insert into grid_drafts (id, organization_id, building_id, document_type, level, locale, tone, template_version, status,
       approved_at, created_at, updated_at)
-    values (${id}, ${orgId}, ${buildingId}, 'convocation', 'fr', 'neutral', 'fixture', 'approved', ${at}, ${at}, ${at})`;
+    values (${id}, ${orgId}, ${buildingId}, 'reminder', 'Gentle', 'fr', 'neutral', 'fixture', 'approved', ${at}, ${at}, ${at})`;
   return id;
 }
 

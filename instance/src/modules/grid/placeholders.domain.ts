@@ -31,13 +31,24 @@ export const LEGAL_MENTIONS: Readonly<Record<ReminderLevel, readonly ReminderPla
 };
 
 /**
- * Extension point for convocations (the assemblies module lives on another branch): the document type
- * `convocation` carries these placeholders; `AGENDA_1..n` are agenda items (the model writes framing
- * prose only). Its required set and the 15-day notice check are wired when assemblies exist.
+ * A convocation's placeholders (grid-design §6): date, time and place of the meeting, its kind, and the
+ * agenda items `AGENDA_1..n` (the model writes framing prose only, never an agenda title). The legal
+ * mentions (belgian-rules §2: how to consult the documents, the proxy, remote participation) are
+ * placeholders too, filled on the instance with its own wording.
  */
-export const CONVOCATION_PLACEHOLDERS = ['OWNER_NAME', 'BUILDING', 'AG_DATE', 'AG_TIME', 'AG_PLACE'] as const;
+export const CONVOCATION_PLACEHOLDERS = ['OWNER_NAME', 'BUILDING', 'AG_KIND', 'AG_DATE', 'AG_TIME', 'AG_PLACE',
+  'DOCUMENTS_INFO', 'PROXY_INFO', 'REMOTE_PARTICIPATION'] as const;
 export const CONVOCATION_REQUIRED: readonly string[] = ['AG_DATE', 'AG_TIME', 'AG_PLACE'];
+/** Appended as the template's legal frame when a node's text lacks one of them (flag `legal_mentions_added`). */
+export const CONVOCATION_LEGAL_MENTIONS: readonly string[] = ['DOCUMENTS_INFO', 'PROXY_INFO', 'REMOTE_PARTICIPATION'];
+/** At most 99 agenda items become placeholders (`AGENDA_1`..`AGENDA_99`). */
+export const AGENDA_MAX = 99;
 const AGENDA = /^AGENDA_([1-9][0-9]?)$/;
+
+export const agendaPlaceholders = (count: number): string[] => Array.from({ length: count }, (_, i) => `AGENDA_${i + 1}`);
+
+/** Date, time, place and every agenda item of the meeting (grid-design §7.5). */
+export const convocationRequired = (agendaCount: number): string[] => [...CONVOCATION_REQUIRED, ...agendaPlaceholders(agendaCount)];
 
 export function isKnownPlaceholder(type: DocumentType, name: string): boolean {
   if (type === 'reminder') return (REMINDER_PLACEHOLDERS as readonly string[]).includes(name);

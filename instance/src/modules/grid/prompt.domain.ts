@@ -1,4 +1,7 @@
-import { LEGAL_MENTIONS, REMINDER_REQUIRED, type DraftLocale, type ReminderLevel } from './placeholders.domain.ts';
+import { CONVOCATION_TEMPLATE_VERSION, convocationTemplate } from './convocation-templates.domain.ts';
+import {
+  CONVOCATION_LEGAL_MENTIONS, convocationRequired, LEGAL_MENTIONS, REMINDER_REQUIRED, type DraftLocale, type ReminderLevel,
+} from './placeholders.domain.ts';
 import { reminderTemplate, TEMPLATE_VERSION } from './templates.domain.ts';
 
 /**
@@ -35,3 +38,42 @@ export function reminderPrompt(p: ReminderPromptInput): string {
 }
 
 export const PROMPT_TEMPLATE_ID = `${TEMPLATE_VERSION}`;
+
+// ── Convocations ─────────────────────────────────────────────────────────────
+export interface ConvocationPromptInput { locale: DraftLocale; tone: 'neutral' | 'friendly' | 'firm'; agendaCount: number }
+
+/** What a convocation draft must carry: date, time, place, every agenda item, and the legal mentions. */
+export function convocationPlaceholders(agendaCount: number): string[] {
+  return [...convocationRequired(agendaCount), 'OWNER_NAME', ...CONVOCATION_LEGAL_MENTIONS];
+}
+
+/**
+ * The prompt of a convocation (grid-design §6): the meeting's date, time, place and agenda titles are
+ * never in it, only their placeholders; the number of agenda items is the one fact it holds (it is
+ * what {{AGENDA_1}}..{{AGENDA_n}} already show). Pure.
+ */
+export function convocationPrompt(p: ConvocationPromptInput): string {
+  const example = convocationTemplate(p.locale, p.agendaCount);
+  // The agenda as a range, not n names: the prompt stays short however long the agenda (the context lists them all).
+  const agenda = p.agendaCount === 1 ? '{{AGENDA_1}}' : `{{AGENDA_1}} to {{AGENDA_${p.agendaCount}}}, each one`;
+  const names = [...convocationPlaceholders(p.agendaCount).filter((n) => !n.startsWith('AGENDA_')).map((n) => `{{${n}}}`), agenda].join(', ');
+  return [
+    `Write the cover letter of a convocation to a general assembly of a Belgian co-ownership in ${LANGUAGE_NAME[p.locale]}, from the syndic to an owner, tone: ${p.tone}.`,
+    `Use these placeholders exactly as written, never real values: ${names}.`,
+    'Put each agenda placeholder on its own line; write no agenda item, digit, date, time or place yourself: only placeholders carry facts.',
+    'Answer with JSON {"subject": string, "body": string}.',
+    `Example subject: ${example.subject}`,
+  ].join('\n');
+}
+
+/** The prompt and required placeholders of a draft, whichever its type (the dispatcher's view). */
+export function promptOfDraft(d: { documentType: 'reminder' | 'convocation'; level: ReminderLevel | null; locale: DraftLocale;
+  tone: 'neutral' | 'friendly' | 'firm'; agendaCount: number | null }): { prompt: string; required: string[]; templateVersion: string } {
+  if (d.documentType === 'convocation') {
+    const agendaCount = d.agendaCount ?? 1;
+    return { prompt: convocationPrompt({ locale: d.locale, tone: d.tone, agendaCount }), required: convocationPlaceholders(agendaCount),
+      templateVersion: CONVOCATION_TEMPLATE_VERSION };
+  }
+  const level = d.level ?? 'Gentle';
+  return { prompt: reminderPrompt({ level, locale: d.locale, tone: d.tone }), required: reminderPlaceholders(level), templateVersion: TEMPLATE_VERSION };
+}

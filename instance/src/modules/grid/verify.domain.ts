@@ -1,5 +1,6 @@
+import { convocationFrame } from './convocation-templates.domain.ts';
 import {
-  CONVOCATION_REQUIRED, isKnownPlaceholder, LEGAL_MENTIONS, placeholdersIn, REMINDER_REQUIRED, withoutPlaceholders,
+  CONVOCATION_LEGAL_MENTIONS, convocationRequired, isKnownPlaceholder, LEGAL_MENTIONS, placeholdersIn, REMINDER_REQUIRED, withoutPlaceholders,
   type DocumentType, type DraftLocale, type ReminderLevel,
 } from './placeholders.domain.ts';
 import { legalFrame } from './templates.domain.ts';
@@ -13,7 +14,8 @@ export const SUBJECT_MAX = 200;
 export const BODY_MIN = 40;
 export const BODY_MAX = 4000;
 
-export interface DraftSpec { documentType: DocumentType; level: ReminderLevel | null; locale: DraftLocale }
+/** `agendaCount`: a convocation's agenda items when it was asked for (its {{AGENDA_1..n}}). */
+export interface DraftSpec { documentType: DocumentType; level: ReminderLevel | null; locale: DraftLocale; agendaCount?: number | null }
 
 export type Verdict =
   | { ok: true; subject: string; body: string; flags: string[] }
@@ -52,8 +54,12 @@ export function strayNumbers(text: string): string[] {
   return [...rest.matchAll(/[0-9][0-9.,/\s-]*/g)].map((m) => m[0].trim());
 }
 
+/** An agenda placeholder past the meeting's last item (an invented agenda item). */
+const beyondAgenda = (name: string, spec: DraftSpec) =>
+  spec.documentType === 'convocation' && /^AGENDA_/.test(name) && Number(name.slice(7)) > (spec.agendaCount ?? 0);
+
 function requiredOf(spec: DraftSpec): readonly string[] {
-  return spec.documentType === 'reminder' ? REMINDER_REQUIRED : CONVOCATION_REQUIRED;
+  return spec.documentType === 'reminder' ? REMINDER_REQUIRED : convocationRequired(spec.agendaCount ?? 0);
 }
 
 /** Checks a `{subject, body}` draft; on success returns it with the legal frame appended when needed. */
@@ -67,7 +73,7 @@ export function verifyDraft(draft: { subject: unknown; body: unknown }, spec: Dr
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(subject + body)) return reject('content', 'control characters');
   for (const text of [subject, body]) {
     if (/[{}]/.test(withoutPlaceholders(text))) return reject('placeholder_malformed', 'a brace outside a well-formed {{NAME}} placeholder');
-    const unknown = placeholdersIn(text).filter((p) => !isKnownPlaceholder(spec.documentType, p));
+    const unknown = placeholdersIn(text).filter((p) => !isKnownPlaceholder(spec.documentType, p) || beyondAgenda(p, spec));
     if (unknown.length) return reject('placeholder_unknown', `unknown placeholder ${unknown[0]}`);
     const numbers = strayNumbers(text);
     if (numbers.length) return reject('number_outside_placeholder', `"${numbers[0]}" is not a placeholder`);
@@ -84,6 +90,13 @@ export function verifyDraft(draft: { subject: unknown; body: unknown }, spec: Dr
     const lacking = LEGAL_MENTIONS[spec.level].filter((p) => !used.has(p));
     if (lacking.length) {
       finalBody = `${body}\n\n${legalFrame(spec.level, spec.locale)}`;
+      flags.push('legal_mentions_added');
+    }
+  }
+  if (spec.documentType === 'convocation') {
+    const lacking = CONVOCATION_LEGAL_MENTIONS.filter((p) => !used.has(p));
+    if (lacking.length) {
+      finalBody = `${body}\n\n${convocationFrame(spec.locale)}`;
       flags.push('legal_mentions_added');
     }
   }

@@ -149,7 +149,7 @@ describe('MCP tools over Streamable HTTP at /mcp', () => {
     expect(trail.some((l) => l.req?.path === `/api/v1/orgs/${orgA.id}/buildings`)).toBe(true);
   });
 
-  it('reads a meeting\'s agenda through the assemblies routes, and says plainly what this instance does not have', async () => {
+  it('reads a meeting\'s agenda through the assemblies routes, and drafts its convocation (placeholders only, waiting for approval)', async () => {
     const c = await httpClient(tokens.adminA);
     const created = await asAdminA('POST', `/buildings/${A1}/meetings`, { kind: 'ordinary', meetingDate: '2041-05-20', startTime: '18:30', place: 'Salle MCP' });
     expect(created.statusCode, created.body).toBe(201);
@@ -158,7 +158,20 @@ describe('MCP tools over Streamable HTTP at /mcp', () => {
     const agenda = structured(await call(c, 'meeting_agenda', { buildingId: A1, meetingId: meeting }));
     expect(JSON.stringify(agenda)).toContain('Approbation des comptes');
     expect(errorText(await call(c, 'meeting_agenda', { buildingId: A1, meetingId: '00000000-0000-4000-8000-000000000001' }))).toContain('meeting.not_found');
-    expect(errorText(await call(c, 'draft_convocation', { buildingId: A1, meetingId: meeting, locale: 'fr' }))).toContain('not available on this instance');
+    const draft = structured<{ id: string; documentType: string; meetingId: string; status: string }>(
+      await call(c, 'draft_convocation', { buildingId: A1, meetingId: meeting, locale: 'fr' }));
+    expect(draft).toMatchObject({ documentType: 'convocation', meetingId: meeting, status: 'queued' });
+    expect(structured<{ id: string }>(await call(c, 'get_draft', { buildingId: A1, draftId: draft.id })).id).toBe(draft.id);
+    expect((await asAdminA('POST', `/buildings/${A1}/ai-drafts/${draft.id}/use-template`)).statusCode).toBe(200);
+    const approved = structured<{ final: { body: string } }>(await call(c, 'approve_draft', { buildingId: A1, draftId: draft.id }));
+    expect(approved.final.body).toContain('1. Approbation des comptes');
+    expect(approved.final.body).toContain('Salle MCP');
+    // The instance's own refusals come back as tool errors: a meeting too close for the legal delay, an owner's token.
+    const soon = await asAdminA('POST', `/buildings/${A1}/meetings`, { kind: 'ordinary', meetingDate: deps.clock.today(), startTime: '18:30', place: 'Salle MCP' });
+    await asAdminA('POST', `/buildings/${A1}/meetings/${soon.json().id}/agenda-items`, { title: 'Urgent' });
+    expect(errorText(await call(c, 'draft_convocation', { buildingId: A1, meetingId: soon.json().id, locale: 'fr' }))).toContain('meeting.convocation_too_late');
+    const owner = await httpClient(tokens.ownerA1);
+    expect(errorText(await call(owner, 'draft_convocation', { buildingId: A1, meetingId: meeting, locale: 'fr' }))).toContain('auth.forbidden');
   });
 
   it('drafts a reminder, and approves it once the syndic\'s draft is ready', async () => {
