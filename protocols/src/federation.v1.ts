@@ -62,7 +62,33 @@ export const UpdateServiceKeyRevoked = z.strictObject({ ...envelope, type: z.lit
 /** Local defederation notice: the sender no longer federates with `object` (a peer's actor). */
 export const BlockService = z.strictObject({ ...envelope, type: z.literal('Block'), object: FedUrl, 'copro:reasons': z.array(Label).max(10) });
 
-export const FedActivity = z.union([CreateStatsBulletin, UpdateServiceKeyAdded, UpdateServiceKeyRevoked, BlockService]);
+/** Row and byte counts of a building bundle, per part (what the receiver must find after import). */
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+export const TransferCounts = z.record(z.string().regex(/^[a-z_]{1,40}$/), z.number().int().min(0).max(100_000_000));
+
+/**
+ * Move of a building's whole file (design §8.2), step 1: the source offers the bundle. The manifest
+ * digest is what binds the bundle (fetched later by signed GET from `bundleUrl`) to this signed offer.
+ */
+export const BuildingTransferObject = z.strictObject({
+  type: z.literal('copro:BuildingTransfer'),
+  id: FedUrl,
+  building: z.strictObject({ id: z.uuid(), name: z.string().min(1).max(200), enterpriseNumber: z.string().max(20).nullable() }),
+  manifestSha256: Sha256Hex,
+  bundleUrl: FedUrl,
+  bundleBytes: z.number().int().min(0).max(200 * 1024 * 1024),
+  counts: TransferCounts,
+});
+export const OfferBuildingTransfer = z.strictObject({ ...envelope, type: z.literal('Offer'), object: BuildingTransferObject, target: FedUrl });
+
+/** Step 4 (receipt): the receiver imported the bundle whose manifest hashes to `manifestSha256`; the building now lives at `movedTo`. */
+export const AcceptBuildingTransfer = z.strictObject({
+  ...envelope, type: z.literal('Accept'), object: FedUrl,
+  'copro:receipt': z.strictObject({ manifestSha256: Sha256Hex, movedTo: FedUrl, counts: TransferCounts }),
+});
+
+export const FedActivity = z.union([CreateStatsBulletin, UpdateServiceKeyAdded, UpdateServiceKeyRevoked, BlockService,
+  OfferBuildingTransfer, AcceptBuildingTransfer]);
 export type FedActivityDto = z.infer<typeof FedActivity>;
 
 /** The public instance document served at /.well-known/koprogo-federation (and /fed/actor). */
@@ -146,3 +172,19 @@ export const PublicStatsBulletin = z.object({
   owners: z.number().int().nullable(), softwareVersion: z.string(), publishedAt: z.string(),
 });
 export const StatsPeriodParams = z.object({ period: PublishStatsBody.shape.period });
+
+// ---- Moving a building (source: org administrator; receiver: instance administrator) ----
+
+export const OfferMoveBody = z.strictObject({ fedPeerId: z.uuid() });
+export const MoveView = z.object({
+  transferId: z.uuid(), activityId: z.string(), buildingId: z.uuid(), peerHost: z.string(), state: z.enum(['offered', 'completed']),
+  manifestSha256: z.string(), bundleBytes: z.number().int(), counts: TransferCounts, movedTo: z.string().nullable(),
+  createdAt: z.string(), completedAt: z.string().nullable(),
+});
+export const IncomingTransferParams = z.object({ fedTransferId: z.uuid() });
+export const AcceptTransferBody = z.strictObject({ organizationId: z.uuid() });
+export const IncomingTransferView = z.object({
+  id: z.uuid(), transferId: z.string(), peerHost: z.string(), buildingId: z.uuid(), buildingName: z.string(), manifestSha256: z.string(),
+  bundleBytes: z.number().int(), counts: TransferCounts, state: z.enum(['offered', 'imported']), organizationId: z.uuid().nullable(),
+  lastError: z.string().nullable(), offeredAt: z.string(), importedAt: z.string().nullable(),
+});

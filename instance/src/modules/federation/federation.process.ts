@@ -3,7 +3,8 @@ import { FedActivity, type FedActivityDto } from '@koprogo/protocols';
 import { publicKeyFromRaw } from '@koprogo/federation';
 import type { Db } from '../../platform/db.ts';
 import { continuityStatement, hostOf } from './federation.domain.ts';
-import type { FedDeps } from './federation.identity.ts';
+import { originFor, type FedDeps } from './federation.identity.ts';
+import { receiveAccept, receiveOffer } from './federation.move.ts';
 import * as repo from './federation.repo.ts';
 
 interface InboxRow { activityId: string; senderHost: string; signerKeyId: string; state: string; body: unknown }
@@ -53,6 +54,8 @@ export async function processBatch(deps: FedDeps, ids: string[]): Promise<number
 }
 
 async function apply(tx: Db, deps: FedDeps, peer: repo.PeerRow, row: InboxRow, a: FedActivityDto, at: Date): Promise<string> {
+  if (a.type === 'Offer') return receiveOffer(tx, peer, a.id, a.target, a.object, originFor(deps).actorId, at);
+  if (a.type === 'Accept') return receiveAccept(tx, peer, a.object, a['copro:receipt'], originFor(deps).base, at);
   if (a.type === 'Create') {
     const o = a.object;
     await tx`insert into fed_stats_bulletins (origin_host, period, activity_id, buildings, lots, owners, software_version, published_at)

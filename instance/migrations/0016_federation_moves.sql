@@ -1,0 +1,42 @@
+-- Moving a building's whole file to a peer instance (docs/federation.md, "Moving a building").
+-- Source side: the transfer we offered, its bundle (the exact bytes the receiver fetches) and, once the
+-- receiver has imported it, the tombstone (moved_to). Receiver side: the offers we received.
+
+create table fed_transfers_out (
+  id uuid primary key,
+  organization_id uuid not null references organizations (id),
+  building_id uuid not null,
+  peer_id uuid not null references fed_peers (id),
+  -- offered: the building is frozen (writes 409); completed: moved (writes 410 with moved_to).
+  state text not null check (state in ('offered', 'completed')),
+  activity_id text not null unique check (length(activity_id) <= 300),
+  manifest_sha256 text not null check (manifest_sha256 ~ '^[0-9a-f]{64}$'),
+  bundle bytea not null,
+  counts jsonb not null,
+  moved_to text check (length(moved_to) <= 500),
+  created_by uuid references users (id),
+  created_at timestamptz not null,
+  completed_at timestamptz,
+  foreign key (organization_id, building_id) references buildings (organization_id, id)
+);
+-- One live transfer per building: a second offer returns the first.
+create unique index fed_transfers_out_building on fed_transfers_out (organization_id, building_id);
+
+create table fed_transfers_in (
+  id uuid primary key default gen_random_uuid(),
+  transfer_id text not null unique check (length(transfer_id) <= 300),
+  offer_activity_id text not null check (length(offer_activity_id) <= 300),
+  peer_id uuid not null references fed_peers (id),
+  building_id uuid not null,
+  building_name text not null check (length(building_name) <= 200),
+  manifest_sha256 text not null check (manifest_sha256 ~ '^[0-9a-f]{64}$'),
+  bundle_url text not null check (length(bundle_url) <= 500),
+  bundle_bytes integer not null check (bundle_bytes >= 0),
+  counts jsonb not null,
+  state text not null check (state in ('offered', 'imported')),
+  -- The organization the receiving administrator chose; set on import.
+  organization_id uuid references organizations (id),
+  last_error text check (length(last_error) <= 500),
+  offered_at timestamptz not null,
+  imported_at timestamptz
+);
