@@ -38,7 +38,6 @@ export const httpStatusByCode: Record<string, number> = {
   'federation.disabled': 404,
   'building.moved': 410,
   'building.transfer_pending': 409,
-  'fed_transfer.fetch_failed': 502,
 };
 
 export function statusForCode(code: string): number {

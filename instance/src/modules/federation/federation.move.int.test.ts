@@ -54,7 +54,7 @@ async function buildingWithBooks(i: FedInstance, o: Org): Promise<{ buildingId: 
 
 /** Counts and totals that must be equal on both sides. */
 async function figures(i: FedInstance, org: string, buildingId: string) {
-  const [c] = await i.deps.sql`select
+  const [c] = await i.deps.sql<{ lots: number; persons: number; holdings: number; entries: number; lines: number; documents: number; closedYears: number }[]>`select
     (select count(*)::int from lots where organization_id = ${org} and building_id = ${buildingId}) as lots,
     (select count(distinct h.person_id)::int from holdings h join lots l on l.id = h.lot_id where l.building_id = ${buildingId} and h.organization_id = ${org}) as persons,
     (select count(*)::int from holdings h join lots l on l.id = h.lot_id where l.building_id = ${buildingId} and h.organization_id = ${org}) as holdings,
@@ -66,7 +66,7 @@ async function figures(i: FedInstance, org: string, buildingId: string) {
     where organization_id = ${org} and building_id = ${buildingId} group by account order by account`;
   const perOwner = await i.deps.sql`select person_id, sum(debit_cents - credit_cents)::text as balance from journal_lines
     where organization_id = ${org} and building_id = ${buildingId} and person_id is not null group by person_id order by person_id`;
-  return { counts: c, perAccount, perOwner };
+  return { counts: c!, perAccount, perOwner };
 }
 
 const trialBalance = async (i: FedInstance, o: Org, buildingId: string, fy: string) =>
@@ -92,9 +92,9 @@ describe('moving a building to a peer instance', () => {
     expect(frozen.statusCode).toBe(409);
     expect(frozen.json().error.code).toBe('building.transfer_pending');
 
-    const incoming = await eventually(async () => (await adminCall(B).get('/federation/transfers')).json().items, (l: unknown[]) => l.length > 0);
+    const incoming: Array<{ id: string }> = await eventually(async () => (await adminCall(B).get('/federation/transfers')).json().items, (l: Array<{ id: string }>) => l.length > 0);
     expect(incoming[0]).toMatchObject({ state: 'offered', buildingId, buildingName: 'Résidence Migrante', peerHost: A.host, manifestSha256: offered.json().manifestSha256 });
-    const accepted = await adminCall(B).post(`/federation/transfers/${incoming[0].id}/accept`, { organizationId: dst.orgId });
+    const accepted = await adminCall(B).post(`/federation/transfers/${incoming[0]!.id}/accept`, { organizationId: dst.orgId });
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect(accepted.json()).toMatchObject({ state: 'imported', organizationId: dst.orgId });
 
@@ -117,11 +117,11 @@ describe('moving a building to a peer instance', () => {
     expect(await figures(A, src.orgId, buildingId)).toEqual(before);
 
     // Accepting again is idempotent: nothing imported twice.
-    const twice = await adminCall(B).post(`/federation/transfers/${incoming[0].id}/accept`, { organizationId: dst.orgId });
+    const twice = await adminCall(B).post(`/federation/transfers/${incoming[0]!.id}/accept`, { organizationId: dst.orgId });
     expect(twice.statusCode).toBe(200);
     expect(await figures(B, dst.orgId, buildingId)).toEqual(before);
     const other = await orgWithAdmin(B);
-    expect((await adminCall(B).post(`/federation/transfers/${incoming[0].id}/accept`, { organizationId: other.orgId })).statusCode).toBe(409);
+    expect((await adminCall(B).post(`/federation/transfers/${incoming[0]!.id}/accept`, { organizationId: other.orgId })).statusCode).toBe(409);
   });
 
   it('imports nothing when the bundle does not match the signed offer', async () => {
