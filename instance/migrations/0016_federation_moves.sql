@@ -40,3 +40,24 @@ create table fed_transfers_in (
   offered_at timestamptz not null,
   imported_at timestamptz
 );
+
+-- Owners across instances (docs/federation.md, "Owner portfolio"): a link between a user of the home
+-- instance and a user of a building instance, with consent on both sides. Home side: the owner asked
+-- for it (role 'home'); building side: the owner accepted it there (role 'building'). Either side
+-- withdraws; the building instance then refuses every fetch.
+create table fed_owner_links (
+  id uuid primary key,
+  link_id text not null check (length(link_id) <= 300), -- the home instance's URL of the link
+  side text not null check (side in ('home', 'building')),
+  peer_id uuid not null references fed_peers (id),
+  user_id uuid references users (id), -- home: the requester; building: the user who accepted
+  remote_email text not null check (length(remote_email) between 3 and 254), -- the account the owner named on the building instance
+  feed_url text check (length(feed_url) <= 500), -- home side: where the building instance serves this owner's portfolio
+  state text not null check (state in ('requested', 'active', 'withdrawn')),
+  created_at timestamptz not null,
+  accepted_at timestamptz,
+  withdrawn_at timestamptz,
+  unique (link_id, side)
+);
+create index fed_owner_links_user on fed_owner_links (user_id) where user_id is not null;
+create index fed_owner_links_email on fed_owner_links (lower(remote_email)) where side = 'building';

@@ -213,6 +213,7 @@ const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /
 // Federation: the instance document and the inbox are public (the inbox authenticates by HTTP signature).
 for (const r of ['GET /.well-known/koprogo-federation', 'GET /fed/actor', 'POST /fed/inbox', 'GET /fed/stats/:period']) PUBLIC.add(r);
 PUBLIC.add('GET /fed/transfers/:transferId/bundle'); // authenticated by HTTP signature (the receiving peer)
+PUBLIC.add('GET /fed/owner-feeds/:linkId/portfolio'); // HTTP signature of the linked home instance
 
 const fill = (url: string, ids: Ids, orgId = ids.org) =>
   `/api/v1/orgs/${orgId}${url.replace(/:(\w+)/g, (_, k: keyof Ids) => ids[k])}`;

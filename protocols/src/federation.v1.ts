@@ -87,8 +87,20 @@ export const AcceptBuildingTransfer = z.strictObject({
   'copro:receipt': z.strictObject({ manifestSha256: Sha256Hex, movedTo: FedUrl, counts: TransferCounts }),
 });
 
+/**
+ * Owners across instances (design §8.3, simplified): the home instance asks, for one of its users,
+ * to follow that owner's feed on a building instance (`email` names the owner's account there); the
+ * owner accepts there (consent on both sides); either side ends it with Undo.
+ */
+const FedEmail = z.string().min(3).max(254).regex(/^[^\s@]+@[^\s@]+$/);
+export const OwnerFeedRef = z.strictObject({ type: z.literal('copro:OwnerFeed'), id: FedUrl });
+export const FollowOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Follow'),
+  object: z.strictObject({ type: z.literal('copro:OwnerFeed'), id: FedUrl, email: FedEmail }), target: FedUrl });
+export const AcceptOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Accept'), object: OwnerFeedRef, 'copro:feedUrl': FedUrl });
+export const UndoOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Undo'), object: OwnerFeedRef });
+
 export const FedActivity = z.union([CreateStatsBulletin, UpdateServiceKeyAdded, UpdateServiceKeyRevoked, BlockService,
-  OfferBuildingTransfer, AcceptBuildingTransfer]);
+  OfferBuildingTransfer, AcceptBuildingTransfer, FollowOwnerFeed, AcceptOwnerFeed, UndoOwnerFeed]);
 export type FedActivityDto = z.infer<typeof FedActivity>;
 
 /** The public instance document served at /.well-known/koprogo-federation (and /fed/actor). */
@@ -187,4 +199,25 @@ export const IncomingTransferView = z.object({
   id: z.uuid(), transferId: z.string(), peerHost: z.string(), buildingId: z.uuid(), buildingName: z.string(), manifestSha256: z.string(),
   bundleBytes: z.number().int(), counts: TransferCounts, state: z.enum(['offered', 'imported']), organizationId: z.uuid().nullable(),
   lastError: z.string().nullable(), offeredAt: z.string(), importedAt: z.string().nullable(),
+});
+
+// ---- Owner portfolio across instances (any signed-in user, for themselves) ----
+
+export const RequestOwnerLinkBody = z.strictObject({ fedPeerId: z.uuid(), email: FedEmail });
+export const OwnerLinkParams = z.object({ linkId: z.uuid() });
+export const OwnerLinkView = z.object({
+  id: z.uuid(), side: z.enum(['home', 'building']), peerHost: z.string(), remoteEmail: z.string(), state: z.enum(['requested', 'active', 'withdrawn']),
+  createdAt: z.string(), acceptedAt: z.string().nullable(), withdrawnAt: z.string().nullable(),
+});
+/** One instance's part of an owner's portfolio: per building, the owner's balance and the coming general meetings. */
+export const PortfolioHolding = z.object({
+  organization: z.string(), buildingId: z.uuid(), building: z.string(), lots: z.array(z.string()),
+  balanceCents: z.number().int(), upcomingMeetings: z.array(z.object({ id: z.uuid(), date: z.string(), kind: z.string(), status: z.string() })),
+});
+export const PortfolioPart = z.object({ instance: z.string(), asOf: z.string(), holdings: z.array(PortfolioHolding) });
+export const PortfolioView = z.object({
+  parts: z.array(PortfolioPart),
+  /** Links whose instance could not be reached or refused (withdrawn there): never silently left out. */
+  unavailable: z.array(z.object({ linkId: z.uuid(), peerHost: z.string(), reason: z.string() })),
+  totals: z.object({ balanceCents: z.number().int(), buildings: z.number().int() }),
 });

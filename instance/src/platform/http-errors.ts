@@ -38,6 +38,7 @@ export const httpStatusByCode: Record<string, number> = {
   'federation.disabled': 404,
   'building.moved': 410,
   'building.transfer_pending': 409,
+  'fed_link.withdrawn': 403,
 };
 
 export function statusForCode(code: string): number {

@@ -25,6 +25,8 @@ export interface RouteIds {
   fedPeerId: string;
   /** A building transfer offered by the fixture peer (never fetched: its address is refused). */
   fedTransferId: string;
+  /** An owner link asked by the fixture peer (building side, not accepted). */
+  linkId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -80,6 +82,7 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     ...(await ledgerRouteIds(deps, orgId, h!.buildingId)),
     fedPeerId: await fixturePeer(deps),
     fedTransferId: await fixtureTransfer(deps),
+    linkId: await fixtureOwnerLink(deps),
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
@@ -136,4 +139,12 @@ async function fixtureTransfer(deps: Deps): Promise<string> {
       ${'0'.repeat(64)}, 'https://192.0.2.1/fed/transfers/fixture/bundle', 0, '{}', 'offered', now())
     on conflict (transfer_id) do update set building_name = excluded.building_name returning id`;
   return t!.id;
+}
+
+async function fixtureOwnerLink(deps: Deps): Promise<string> {
+  const peerId = await fixturePeer(deps);
+  const [l] = await deps.sql<{ id: string }[]>`insert into fed_owner_links (id, link_id, side, peer_id, remote_email, state, created_at)
+    values (gen_random_uuid(), 'https://192.0.2.1/fed/links/fixture', 'building', ${peerId}, 'fixture@example.test', 'requested', now())
+    on conflict (link_id, side) do update set remote_email = excluded.remote_email returning id`;
+  return l!.id;
 }

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   AcceptTransferBody, BuildingParamsSchema, errorResponses, IncomingTransferParams, IncomingTransferView, MoveView, OfferMoveBody,
 } from '@koprogo/protocols';
-import { verifyRequest } from '@koprogo/federation';
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -10,11 +9,9 @@ import type { App } from '../../platform/http.ts';
 import { buildingScope } from '../access/access.domain.ts';
 import { requirePermission } from '../access/access.guard.ts';
 import { federationSecret } from './federation.crypto.ts';
-import { originFor } from './federation.identity.ts';
-import { keyDirectory } from './federation.inbox.ts';
+import { signedGetVerifier } from './federation.signed-get.ts';
 import { acceptTransfer, bundleFor, listIncoming, listMoves, movedBuildingState, offerMove, type IncomingRow, type MoveRow } from './federation.move.ts';
 import { dispatchSoon } from './federation.outbox.ts';
-import * as repo from './federation.repo.ts';
 
 const tags = ['federation'];
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -83,21 +80,13 @@ export async function federationTransferAdminRoutes(app: App, deps: Deps, admin:
 
 /** GET /fed/transfers/:transferId/bundle: the bundle, for the peer it was offered to only (signed GET, profile copro-fed/1). */
 export async function federationBundleRoute(app: App, deps: Deps): Promise<void> {
-  const directory = keyDirectory(deps);
+  const verified = signedGetVerifier(deps);
   app.get('/fed/transfers/:transferId/bundle', {
     schema: { tags, summary: 'A building bundle, for the instance it was offered to (signed GET)', security: [], params: z.object({ transferId: z.uuid() }) },
   }, async (req, reply) => {
-    const now = deps.clock.now();
-    if (!(await federationSecret(deps))) throw new AppError('federation.disabled', 'Federation is off on this instance');
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-    const v = await verifyRequest({ method: 'GET', targetUri: `${originFor(deps).base}${req.url}`, headers, body: Buffer.alloc(0) }, { keys: directory, nonces: 'checked-by-caller', now });
-    if (!v.ok) {
-      return reply.status(v.status).send({ error: { code: `federation.${v.reason}`, message: `Refused: ${v.reason}`, details: { reason: v.reason, serverTime: now.toISOString() }, requestId: req.id } });
-    }
-    if (!(await repo.rememberNonce(deps.sql, v.keyId, v.nonce, now))) {
-      return reply.status(401).send({ error: { code: 'federation.replayed', message: 'Refused: replayed', details: { reason: 'replayed', serverTime: now.toISOString() }, requestId: req.id } });
-    }
-    const bundle = await bundleFor(deps.sql, req.params.transferId, v.peerHost);
+    const peerHost = await verified(req, reply);
+    if (!peerHost) return reply;
+    const bundle = await bundleFor(deps.sql, req.params.transferId, peerHost);
     if (!bundle) throw new AppError('fed_transfer.not_found', 'No such transfer for this peer');
     return reply.header('content-type', 'application/json').send(bundle);
   });

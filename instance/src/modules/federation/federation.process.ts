@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db.ts';
 import { continuityStatement, hostOf } from './federation.domain.ts';
 import { originFor, type FedDeps } from './federation.identity.ts';
 import { receiveAccept, receiveOffer } from './federation.move.ts';
+import { receiveFeedAccept, receiveFollow, receiveUndo } from './federation.portfolio.ts';
 import * as repo from './federation.repo.ts';
 
 interface InboxRow { activityId: string; senderHost: string; signerKeyId: string; state: string; body: unknown }
@@ -55,7 +56,12 @@ export async function processBatch(deps: FedDeps, ids: string[]): Promise<number
 
 async function apply(tx: Db, deps: FedDeps, peer: repo.PeerRow, row: InboxRow, a: FedActivityDto, at: Date): Promise<string> {
   if (a.type === 'Offer') return receiveOffer(tx, peer, a.id, a.target, a.object, originFor(deps).actorId, at);
-  if (a.type === 'Accept') return receiveAccept(tx, peer, a.object, a['copro:receipt'], originFor(deps).base, at);
+  if (a.type === 'Accept') {
+    return 'copro:receipt' in a ? receiveAccept(tx, peer, a.object, a['copro:receipt'], originFor(deps).base, at)
+      : receiveFeedAccept(tx, peer, a.object.id, a['copro:feedUrl'], at);
+  }
+  if (a.type === 'Follow') return receiveFollow(tx, peer, a.object, a.target, originFor(deps).actorId, at);
+  if (a.type === 'Undo') return receiveUndo(tx, peer, a.object.id, at);
   if (a.type === 'Create') {
     const o = a.object;
     await tx`insert into fed_stats_bulletins (origin_host, period, activity_id, buildings, lots, owners, software_version, published_at)

@@ -13,6 +13,7 @@ import { federationSecret } from './federation.crypto.ts';
 import { instanceDocument, revokeOwnKey, rotateKey } from './federation.identity.ts';
 import { inboxRoute } from './federation.inbox.ts';
 import { federationBundleRoute, federationTransferAdminRoutes } from './federation.move.routes.ts';
+import { federationOwnerFeedRoute, federationPortfolioRoutes } from './federation.portfolio.routes.ts';
 import { dispatchSoon, sendDeliverJob } from './federation.outbox.ts';
 import { addPeer, approvePeerKey, blockPeer, revokePeerKey, unblockPeer } from './federation.peers.ts';
 import * as repo from './federation.repo.ts';
@@ -41,6 +42,7 @@ export async function federationPublicRoutes(app: App, deps: Deps): Promise<void
   });
   await inboxRoute(app, deps);
   await federationBundleRoute(app, deps);
+  await federationOwnerFeedRoute(app, deps);
 }
 
 /** Instance administrators' routes under /api/v1/federation. */
@@ -105,4 +107,5 @@ export async function federationAdminRoutes(app: App, deps: Deps): Promise<void>
   app.get('/federation/stats', { onRequest: admin, schema: { tags, summary: 'Statistics of every instance for a period, with totals', querystring: PublishStatsBody, response: { 200: StatsAggregateView } } },
     async (req) => aggregateStats(deps, req.query.period));
   await federationTransferAdminRoutes(app, deps, admin);
+  await federationPortfolioRoutes(app, deps);
 }
