@@ -61,3 +61,17 @@ create table fed_owner_links (
 );
 create index fed_owner_links_user on fed_owner_links (user_id) where user_id is not null;
 create index fed_owner_links_email on fed_owner_links (lower(remote_email)) where side = 'building';
+
+-- Revenue-ledger heads (docs/federation.md, "Ledger heads"): ours as published, and every peer's as
+-- received. One head per (instance, size): a second head of the same size with another hash is an
+-- equivocation, refused and alerted; the first stays.
+create table fed_ledger_heads (
+  origin_host text not null check (length(origin_host) between 1 and 255),
+  size bigint not null check (size >= 0),
+  head_hash text not null check (head_hash ~ '^[0-9a-f]{64}$'),
+  last_period text check (last_period ~ '^\d{4}-(0[1-9]|1[0-2])$'),
+  activity_id text not null check (length(activity_id) <= 300),
+  published_at timestamptz not null,
+  received_at timestamptz not null,
+  primary key (origin_host, size)
+);

@@ -99,8 +99,16 @@ export const FollowOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Fo
 export const AcceptOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Accept'), object: OwnerFeedRef, 'copro:feedUrl': FedUrl });
 export const UndoOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Undo'), object: OwnerFeedRef });
 
+/** Head of an instance's revenue-share ledger (design §8.4): size and latest entry hash, for consistency checks by every peer. */
+export const LedgerHeadObject = z.strictObject({
+  type: z.literal('copro:LedgerHead'), id: FedUrl, ledger: FedUrl,
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), headHash: Sha256Hex,
+  lastPeriod: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).nullable(),
+});
+export const UpdateLedgerHead = z.strictObject({ ...envelope, type: z.literal('Update'), object: LedgerHeadObject });
+
 export const FedActivity = z.union([CreateStatsBulletin, UpdateServiceKeyAdded, UpdateServiceKeyRevoked, BlockService,
-  OfferBuildingTransfer, AcceptBuildingTransfer, FollowOwnerFeed, AcceptOwnerFeed, UndoOwnerFeed]);
+  OfferBuildingTransfer, AcceptBuildingTransfer, FollowOwnerFeed, AcceptOwnerFeed, UndoOwnerFeed, UpdateLedgerHead]);
 export type FedActivityDto = z.infer<typeof FedActivity>;
 
 /** The public instance document served at /.well-known/koprogo-federation (and /fed/actor). */
@@ -221,3 +229,6 @@ export const PortfolioView = z.object({
   unavailable: z.array(z.object({ linkId: z.uuid(), peerHost: z.string(), reason: z.string() })),
   totals: z.object({ balanceCents: z.number().int(), buildings: z.number().int() }),
 });
+
+export const LedgerHeadView = z.object({ host: z.string(), size: z.number().int(), headHash: z.string(), lastPeriod: z.string().nullable(),
+  activityId: z.string(), publishedAt: z.string(), receivedAt: z.string() });

@@ -6,6 +6,7 @@ import { continuityStatement, hostOf } from './federation.domain.ts';
 import { originFor, type FedDeps } from './federation.identity.ts';
 import { receiveAccept, receiveOffer } from './federation.move.ts';
 import { receiveFeedAccept, receiveFollow, receiveUndo } from './federation.portfolio.ts';
+import { receiveLedgerHead } from './federation.ledger-head.ts';
 import * as repo from './federation.repo.ts';
 
 interface InboxRow { activityId: string; senderHost: string; signerKeyId: string; state: string; body: unknown }
@@ -76,6 +77,7 @@ async function apply(tx: Db, deps: FedDeps, peer: repo.PeerRow, row: InboxRow, a
     return 'ok';
   }
   const obj = a.object;
+  if (obj.type === 'copro:LedgerHead') return receiveLedgerHead(tx, peer, a.id, a.published, obj, at);
   if (obj.id !== peer.actorId) return 'ignored: not about the sender';
   if ('copro:keyAdded' in obj) return addKey(tx, deps, peer, obj['copro:keyAdded'], at);
   const revoked = obj['copro:keyRevoked'];
