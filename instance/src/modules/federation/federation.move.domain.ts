@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@koprogo/federation';
 
 /**
  * The building bundle (pure): every part is the canonical JSON of its rows (keys sorted, rows in
@@ -14,7 +14,7 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256 = (text: string) => sha256Hex(text);
 
 /** The parts of a bundle, in import order (a part's foreign keys point only at earlier parts). */
 export const BUNDLE_PARTS = [

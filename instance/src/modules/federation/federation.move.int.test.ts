@@ -122,6 +122,22 @@ describe('moving a building to a peer instance', () => {
     expect(await figures(B, dst.orgId, buildingId)).toEqual(before);
     const other = await orgWithAdmin(B);
     expect((await adminCall(B).post(`/federation/transfers/${incoming[0]!.id}/accept`, { organizationId: other.orgId })).statusCode).toBe(409);
+
+    // A second building of the same organization, held by an owner of the first, joins it on B: the person is not duplicated.
+    const at = A.deps.clock.now();
+    const [p] = await A.deps.sql<{ id: string }[]>`select h.person_id as id from holdings h join lots l on l.id = h.lot_id where l.building_id = ${buildingId} limit 1`;
+    const [b2] = await A.deps.sql<{ id: string }[]>`insert into buildings (organization_id, name, street, postal_code, city, total_shares, language, created_at, updated_at)
+      values (${src.orgId}, 'Annexe', 'Rue 2', '1000', 'Bruxelles', 100, 'fr', ${at}, ${at}) returning id`;
+    const [l2] = await A.deps.sql<{ id: string }[]>`insert into lots (organization_id, building_id, number, kind, shares, created_at, updated_at)
+      values (${src.orgId}, ${b2!.id}, 'A1', 'apartment', 100, ${at}, ${at}) returning id`;
+    await A.deps.sql`insert into holdings (organization_id, lot_id, person_id, right_kind, part_num, part_den, votes, pays_ordinary, pays_extraordinary, valid_from, created_at)
+      values (${src.orgId}, ${l2!.id}, ${p!.id}, 'full', 1, 1, true, true, true, '2020-01-01', ${at})`;
+    expect((await orgCall(A, src)('POST', `/buildings/${b2!.id}/federation-moves`, { fedPeerId: bOnA })).statusCode).toBe(201);
+    const second = await eventually(async () => (await adminCall(B).get('/federation/transfers')).json().items.find((t: { buildingId: string }) => t.buildingId === b2!.id), (t) => !!t);
+    const res2 = await adminCall(B).post(`/federation/transfers/${second.id}/accept`, { organizationId: dst.orgId });
+    expect(res2.statusCode, res2.body).toBe(200);
+    expect((await B.deps.sql`select count(*)::int as n from persons where id = ${p!.id}`)[0]).toEqual({ n: 1 });
+    expect((await B.deps.sql`select count(*)::int as n from holdings where person_id = ${p!.id} and organization_id = ${dst.orgId}`)[0]).toEqual({ n: 2 });
   });
 
   it('imports nothing when the bundle does not match the signed offer', async () => {

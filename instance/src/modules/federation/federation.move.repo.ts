@@ -12,6 +12,12 @@ const COMPUTED: Partial<Record<PartName, string[]>> = {
   persons: ['display_name', 'sort_name'],
   journal_entries: ['created_xact', 'posting_order'],
 };
+/**
+ * Organization-wide rows copied with a building: a second building of the same source organization
+ * may bring the same person or supplier again (kept as first imported; if that id lives in another
+ * organization here, the foreign keys refuse the import).
+ */
+const SHARED: PartName[] = ['persons', 'suppliers'];
 /** References to this instance's users: they do not exist on the receiver. */
 const LOCAL_USERS: Partial<Record<PartName, string[]>> = { fiscal_years: ['closed_by'], journal_entries: ['created_by'] };
 
@@ -67,7 +73,8 @@ export async function importBuildingRows(tx: Db, org: string, rows: Record<PartN
     if (list.length === 0) continue;
     const cols = await columnsOf(tx, part);
     await tx`insert into ${tx(part)} (${tx(cols)})
-      select ${tx(cols)} from jsonb_populate_recordset(null::${tx(part)}, ${tx.json(list as never)}::jsonb) with ordinality as r order by r.ordinality`;
+      select ${tx(cols)} from jsonb_populate_recordset(null::${tx(part)}, ${tx.json(list as never)}::jsonb) with ordinality as r order by r.ordinality
+      ${SHARED.includes(part) ? tx`on conflict (id) do nothing` : tx``}`;
   }
   for (const fy of rows.fiscal_years.filter((f) => f.status !== 'open')) {
     await tx`update fiscal_years set status = ${String(fy.status)}, closed_at = ${String(fy.closed_at)}::timestamptz where organization_id = ${org} and id = ${String(fy.id)}`;
