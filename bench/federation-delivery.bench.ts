@@ -28,7 +28,7 @@ const MESSAGES = 500;
 const WARMUP = 50;
 const TARGET_P99_MS = 50;
 
-async function startInstance(ctx: BenchContext, name: string) {
+export async function startInstance(ctx: BenchContext, name: string) {
   const db = await openBenchDatabase(ctx.cleanup, `federation-${name}`);
   const sql = connect(db.url, 10);
   ctx.cleanup.defer(`close pool ${name}`, () => sql.end({ timeout: 5 }));

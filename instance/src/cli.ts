@@ -161,5 +161,10 @@ federation.command('rotate-key').description('Create the next signing key and an
 federation.command('outbox').description('Deliveries, newest first')
   .option('--state <state>', 'pending, held, delivered, parked, dead, expired or suspended')
   .action((opts: { state?: string }) => fedRun((d) => fedCli.outboxLines(d, opts.state))());
+federation.command('transfers').description('Building transfers offered to this instance')
+  .action(fedRun((d) => fedCli.transfersLines(d)));
+federation.command('accept <transferId>').description('Accept a building transfer: fetch, verify every hash, import into an organization')
+  .requiredOption('--org <orgId>', 'the organization that receives the building')
+  .action((id: string, opts: { org: string }) => fedRun((d) => fedCli.acceptTransferLines(d, id, opts.org))());
 
 program.parseAsync().catch((e: Error) => fail(e.message));

@@ -19,6 +19,7 @@ import { revenueRoutes } from './modules/grid/revenue.routes.ts';
 import { mcpRoutes } from './modules/mcp/mcp.routes.ts';
 import { federationAdminRoutes, federationPublicRoutes } from './modules/federation/federation.routes.ts';
 import { webRoutes } from './web/web.routes.ts';
+import { federationMoveOrgRoutes, movedBuildingGuard } from './modules/federation/federation.move.routes.ts';
 
 /**
  * Builds the HTTP application. Public routes: /health, /ready, /api/v1/auth/*, /api/v1/setup.
@@ -40,6 +41,7 @@ export async function buildServer(deps: Deps): Promise<App> {
     await federationAdminRoutes(api, deps);
     await api.register(async (org) => {
       org.addHook('onRequest', authenticateOrgRequest(deps));
+      org.addHook('preHandler', movedBuildingGuard(deps));
       await orgMemberRoutes(org, deps);
       await auditRoutes(org, deps);
       await registerRoutes(org, deps);
@@ -51,6 +53,7 @@ export async function buildServer(deps: Deps): Promise<App> {
       await remindersRoutes(org, deps);
       await assemblyRoutes(org, deps);
       await aiDraftRoutes(org, deps);
+      await federationMoveOrgRoutes(org, deps);
     }, { prefix: '/orgs/:orgId' });
   }, { prefix: '/api/v1' });
   return app;

@@ -203,6 +203,9 @@ const orgRoutes: Array<{ method: string; url: string; perm: Permission | Permiss
     body: 'Madame, Monsieur {{OWNER_NAME}}, nous vous prions de payer {{AMOUNT_DUE}} dû le {{DUE_DATE}} avec la communication {{PAYMENT_REF}}.' }) },
   { method: 'POST', url: '/buildings/:buildingId/ai-drafts/:draftId/use-template', perm: 'reminder.write' },
   { method: 'POST', url: '/buildings/:buildingId/ai-drafts/:draftId/approve', perm: 'reminder.write' },
+  // Moving a building to a peer instance: org administrator only. An unknown peer keeps the fixture building writable.
+  { method: 'POST', url: '/buildings/:buildingId/federation-moves', perm: 'org.manage_roles', body: () => ({ fedPeerId: '00000000-0000-4000-8000-000000000000' }) },
+  { method: 'GET', url: '/buildings/:buildingId/federation-moves', perm: 'org.manage_roles' },
 ];
 
 const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /api/v1/setup', 'POST /api/v1/setup',
@@ -211,6 +214,8 @@ const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /openapi.json', 'GET /
   'GET /vote', 'GET /chair', 'GET /web/vote.js', 'GET /web/chair.js', 'GET /web/common.js', 'GET /web/web.css', 'GET /web/icon.svg']);
 // Federation: the instance document and the inbox are public (the inbox authenticates by HTTP signature).
 for (const r of ['GET /.well-known/koprogo-federation', 'GET /fed/actor', 'POST /fed/inbox', 'GET /fed/stats/:period']) PUBLIC.add(r);
+PUBLIC.add('GET /fed/transfers/:transferId/bundle'); // authenticated by HTTP signature (the receiving peer)
+PUBLIC.add('GET /fed/owner-feeds/:linkId/portfolio'); // HTTP signature of the linked home instance
 
 const fill = (url: string, ids: Ids, orgId = ids.org) =>
   `/api/v1/orgs/${orgId}${url.replace(/:(\w+)/g, (_, k: keyof Ids) => ids[k])}`;
@@ -232,7 +237,7 @@ async function fingerprintOfB(): Promise<string> {
     'delivery_attempts', 'reminder_settings', 'debts', 'reminder_runs', 'reminders',
     'assembly_settings', 'assembly_requests', 'meetings', 'agenda_items', 'agenda_requests', 'convocations', 'proxies', 'meeting_voters',
     'attendance', 'votes', 'minutes', 'written_procedures', 'written_answers',
-    'grid_drafts', 'grid_attempts'];
+    'grid_drafts', 'grid_attempts', 'fed_transfers_out'];
   const parts = await Promise.all(tables.map((t) => sql.unsafe(
     `select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x where organization_id = $1`, [B.org])));
   return parts.map((p) => p[0]!.h).join(',');

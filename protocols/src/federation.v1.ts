@@ -62,7 +62,53 @@ export const UpdateServiceKeyRevoked = z.strictObject({ ...envelope, type: z.lit
 /** Local defederation notice: the sender no longer federates with `object` (a peer's actor). */
 export const BlockService = z.strictObject({ ...envelope, type: z.literal('Block'), object: FedUrl, 'copro:reasons': z.array(Label).max(10) });
 
-export const FedActivity = z.union([CreateStatsBulletin, UpdateServiceKeyAdded, UpdateServiceKeyRevoked, BlockService]);
+/** Row and byte counts of a building bundle, per part (what the receiver must find after import). */
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+export const TransferCounts = z.record(z.string().regex(/^[a-z_]{1,40}$/), z.number().int().min(0).max(100_000_000));
+
+/**
+ * Move of a building's whole file (design §8.2), step 1: the source offers the bundle. The manifest
+ * digest is what binds the bundle (fetched later by signed GET from `bundleUrl`) to this signed offer.
+ */
+export const BuildingTransferObject = z.strictObject({
+  type: z.literal('copro:BuildingTransfer'),
+  id: FedUrl,
+  building: z.strictObject({ id: z.uuid(), name: z.string().min(1).max(200), enterpriseNumber: z.string().max(20).nullable() }),
+  manifestSha256: Sha256Hex,
+  bundleUrl: FedUrl,
+  bundleBytes: z.number().int().min(0).max(200 * 1024 * 1024),
+  counts: TransferCounts,
+});
+export const OfferBuildingTransfer = z.strictObject({ ...envelope, type: z.literal('Offer'), object: BuildingTransferObject, target: FedUrl });
+
+/** Step 4 (receipt): the receiver imported the bundle whose manifest hashes to `manifestSha256`; the building now lives at `movedTo`. */
+export const AcceptBuildingTransfer = z.strictObject({
+  ...envelope, type: z.literal('Accept'), object: FedUrl,
+  'copro:receipt': z.strictObject({ manifestSha256: Sha256Hex, movedTo: FedUrl, counts: TransferCounts }),
+});
+
+/**
+ * Owners across instances (design §8.3, simplified): the home instance asks, for one of its users,
+ * to follow that owner's feed on a building instance (`email` names the owner's account there); the
+ * owner accepts there (consent on both sides); either side ends it with Undo.
+ */
+const FedEmail = z.string().min(3).max(254).regex(/^[^\s@]+@[^\s@]+$/);
+export const OwnerFeedRef = z.strictObject({ type: z.literal('copro:OwnerFeed'), id: FedUrl });
+export const FollowOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Follow'),
+  object: z.strictObject({ type: z.literal('copro:OwnerFeed'), id: FedUrl, email: FedEmail }), target: FedUrl });
+export const AcceptOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Accept'), object: OwnerFeedRef, 'copro:feedUrl': FedUrl });
+export const UndoOwnerFeed = z.strictObject({ ...envelope, type: z.literal('Undo'), object: OwnerFeedRef });
+
+/** Head of an instance's revenue-share ledger (design §8.4): size and latest entry hash, for consistency checks by every peer. */
+export const LedgerHeadObject = z.strictObject({
+  type: z.literal('copro:LedgerHead'), id: FedUrl, ledger: FedUrl,
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), headHash: Sha256Hex,
+  lastPeriod: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).nullable(),
+});
+export const UpdateLedgerHead = z.strictObject({ ...envelope, type: z.literal('Update'), object: LedgerHeadObject });
+
+export const FedActivity = z.union([CreateStatsBulletin, UpdateServiceKeyAdded, UpdateServiceKeyRevoked, BlockService,
+  OfferBuildingTransfer, AcceptBuildingTransfer, FollowOwnerFeed, AcceptOwnerFeed, UndoOwnerFeed, UpdateLedgerHead]);
 export type FedActivityDto = z.infer<typeof FedActivity>;
 
 /** The public instance document served at /.well-known/koprogo-federation (and /fed/actor). */
@@ -146,3 +192,43 @@ export const PublicStatsBulletin = z.object({
   owners: z.number().int().nullable(), softwareVersion: z.string(), publishedAt: z.string(),
 });
 export const StatsPeriodParams = z.object({ period: PublishStatsBody.shape.period });
+
+// ---- Moving a building (source: org administrator; receiver: instance administrator) ----
+
+export const OfferMoveBody = z.strictObject({ fedPeerId: z.uuid() });
+export const MoveView = z.object({
+  transferId: z.uuid(), activityId: z.string(), buildingId: z.uuid(), peerHost: z.string(), state: z.enum(['offered', 'completed']),
+  manifestSha256: z.string(), bundleBytes: z.number().int(), counts: TransferCounts, movedTo: z.string().nullable(),
+  createdAt: z.string(), completedAt: z.string().nullable(),
+});
+export const IncomingTransferParams = z.object({ fedTransferId: z.uuid() });
+export const AcceptTransferBody = z.strictObject({ organizationId: z.uuid() });
+export const IncomingTransferView = z.object({
+  id: z.uuid(), transferId: z.string(), peerHost: z.string(), buildingId: z.uuid(), buildingName: z.string(), manifestSha256: z.string(),
+  bundleBytes: z.number().int(), counts: TransferCounts, state: z.enum(['offered', 'imported']), organizationId: z.uuid().nullable(),
+  lastError: z.string().nullable(), offeredAt: z.string(), importedAt: z.string().nullable(),
+});
+
+// ---- Owner portfolio across instances (any signed-in user, for themselves) ----
+
+export const RequestOwnerLinkBody = z.strictObject({ fedPeerId: z.uuid(), email: FedEmail });
+export const OwnerLinkParams = z.object({ linkId: z.uuid() });
+export const OwnerLinkView = z.object({
+  id: z.uuid(), side: z.enum(['home', 'building']), peerHost: z.string(), remoteEmail: z.string(), state: z.enum(['requested', 'active', 'withdrawn']),
+  createdAt: z.string(), acceptedAt: z.string().nullable(), withdrawnAt: z.string().nullable(),
+});
+/** One instance's part of an owner's portfolio: per building, the owner's balance and the coming general meetings. */
+export const PortfolioHolding = z.object({
+  organization: z.string(), buildingId: z.uuid(), building: z.string(), lots: z.array(z.string()),
+  balanceCents: z.number().int(), upcomingMeetings: z.array(z.object({ id: z.uuid(), date: z.string(), kind: z.string(), status: z.string() })),
+});
+export const PortfolioPart = z.object({ instance: z.string(), asOf: z.string(), holdings: z.array(PortfolioHolding) });
+export const PortfolioView = z.object({
+  parts: z.array(PortfolioPart),
+  /** Links whose instance could not be reached or refused (withdrawn there): never silently left out. */
+  unavailable: z.array(z.object({ linkId: z.uuid(), peerHost: z.string(), reason: z.string() })),
+  totals: z.object({ balanceCents: z.number().int(), buildings: z.number().int() }),
+});
+
+export const LedgerHeadView = z.object({ host: z.string(), size: z.number().int(), headHash: z.string(), lastPeriod: z.string().nullable(),
+  activityId: z.string(), publishedAt: z.string(), receivedAt: z.string() });

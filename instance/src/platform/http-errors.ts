@@ -36,6 +36,9 @@ export const httpStatusByCode: Record<string, number> = {
   'holding.already_closed': 409,
   'payment.idempotency_conflict': 409,
   'federation.disabled': 404,
+  'building.moved': 410,
+  'building.transfer_pending': 409,
+  'fed_link.withdrawn': 403,
 };
 
 export function statusForCode(code: string): number {

@@ -23,6 +23,10 @@ export interface RouteIds {
   period: string; workId: string;
   /** Instance-level federation peer (a TEST-NET address: refused as private, never contacted). */
   fedPeerId: string;
+  /** A building transfer offered by the fixture peer (never fetched: its address is refused). */
+  fedTransferId: string;
+  /** An owner link asked by the fixture peer (building side, not accepted). */
+  linkId: string;
 }
 
 export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Actor): Promise<RouteIds> {
@@ -77,6 +81,8 @@ export async function routeIdsOf(app: App, deps: Deps, orgId: string, admin: Act
     ...(await gridRouteIds(deps, orgId, h!.buildingId, admin.userId)),
     ...(await ledgerRouteIds(deps, orgId, h!.buildingId)),
     fedPeerId: await fixturePeer(deps),
+    fedTransferId: await fixtureTransfer(deps),
+    linkId: await fixtureOwnerLink(deps),
   };
   const missing = Object.entries(ids).filter(([, v]) => typeof v !== 'string');
   if (missing.length) throw new Error(`route fixtures failed to create: ${missing.map(([k]) => k).join(', ')}`);
@@ -123,4 +129,22 @@ async function fixturePeer(deps: Deps): Promise<string> {
     values ('192.0.2.1', 'https://192.0.2.1', 'https://192.0.2.1/fed/inbox', 'https://192.0.2.1/fed/actor', 'Fixture peer', 'BE', 'allowed', now())
     on conflict (host) do update set name = excluded.name returning id`;
   return p!.id;
+}
+
+async function fixtureTransfer(deps: Deps): Promise<string> {
+  const peerId = await fixturePeer(deps);
+  const [t] = await deps.sql<{ id: string }[]>`insert into fed_transfers_in (transfer_id, offer_activity_id, peer_id, building_id, building_name,
+      manifest_sha256, bundle_url, bundle_bytes, counts, state, offered_at)
+    values ('https://192.0.2.1/fed/transfers/fixture', 'https://192.0.2.1/fed/activities/fixture', ${peerId}, gen_random_uuid(), 'Fixture building',
+      ${'0'.repeat(64)}, 'https://192.0.2.1/fed/transfers/fixture/bundle', 0, '{}', 'offered', now())
+    on conflict (transfer_id) do update set building_name = excluded.building_name returning id`;
+  return t!.id;
+}
+
+async function fixtureOwnerLink(deps: Deps): Promise<string> {
+  const peerId = await fixturePeer(deps);
+  const [l] = await deps.sql<{ id: string }[]>`insert into fed_owner_links (id, link_id, side, peer_id, remote_email, state, created_at)
+    values (gen_random_uuid(), 'https://192.0.2.1/fed/links/fixture', 'building', ${peerId}, 'fixture@example.test', 'requested', now())
+    on conflict (link_id, side) do update set remote_email = excluded.remote_email returning id`;
+  return l!.id;
 }

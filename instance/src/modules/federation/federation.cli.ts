@@ -6,6 +6,7 @@ import type { Pool } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { outboxViews, peerViews } from './federation.admin.ts';
 import { ensureIdentity, originFor, rotateKey, type FedDeps } from './federation.identity.ts';
+import { acceptTransfer, listIncoming } from './federation.move.ts';
 import { addPeer, blockPeer } from './federation.peers.ts';
 import { findPeerByHost } from './federation.repo.ts';
 
@@ -59,4 +60,19 @@ export async function outboxLines(d: CliDeps, state: string | undefined): Promis
   const rows = await outboxViews(d.sql, state, 200);
   if (rows.length === 0) return ['No deliveries.'];
   return rows.map((r) => `${r.id}  ${r.state.padEnd(9)}  ${r.peerHost}  ${r.activityType}  attempts ${r.attempts}  ${r.lastStatus ?? ''} ${r.lastReason ?? ''}  ${r.activityId}`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function transfersLines(d: CliDeps): Promise<string[]> {
+  const rows = await listIncoming(d.sql);
+  if (rows.length === 0) return ['No building transfer offered to this instance.'];
+  return rows.map((r) => `${r.id}  ${r.state.padEnd(8)}  from ${r.peerHost}  "${r.buildingName}"  ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}${r.organizationId ? `  → org ${r.organizationId}` : ''}${r.lastError ? `  last error: ${r.lastError}` : ''}`);
+}
+
+export async function acceptTransferLines(d: CliDeps, id: string, orgId: string): Promise<string[]> {
+  if (!UUID.test(id) || !UUID.test(orgId)) throw new AppError('fed_transfer.invalid_id', 'The transfer id and --org are UUIDs (koprogo federation transfers lists them)');
+  const r = await acceptTransfer(fed(d), id, orgId);
+  return [`Building "${r.row.buildingName}" imported into organization ${orgId} (every part's SHA-256 verified).`,
+    'The receipt goes to the source instance with the running instance\'s next maintenance run.'];
 }

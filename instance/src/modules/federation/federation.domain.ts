@@ -59,4 +59,4 @@ export class TokenBuckets {
 }
 
 /** Which activities a receiver accepts (published in the instance document). */
-export const SUPPORTED_ACTIVITIES = ['Create{copro:StatsBulletin}', 'Update{Service}', 'Block{Service}'];
+export const SUPPORTED_ACTIVITIES = ['Create{copro:StatsBulletin}', 'Update{Service}', 'Block{Service}', 'Offer{copro:BuildingTransfer}', 'Accept{copro:BuildingTransfer}'];

@@ -3,7 +3,10 @@ import { FedActivity, type FedActivityDto } from '@koprogo/protocols';
 import { publicKeyFromRaw } from '@koprogo/federation';
 import type { Db } from '../../platform/db.ts';
 import { continuityStatement, hostOf } from './federation.domain.ts';
-import type { FedDeps } from './federation.identity.ts';
+import { originFor, type FedDeps } from './federation.identity.ts';
+import { receiveAccept, receiveOffer } from './federation.move.ts';
+import { receiveFeedAccept, receiveFollow, receiveUndo } from './federation.portfolio.ts';
+import { receiveLedgerHead } from './federation.ledger-head.ts';
 import * as repo from './federation.repo.ts';
 
 interface InboxRow { activityId: string; senderHost: string; signerKeyId: string; state: string; body: unknown }
@@ -53,6 +56,13 @@ export async function processBatch(deps: FedDeps, ids: string[]): Promise<number
 }
 
 async function apply(tx: Db, deps: FedDeps, peer: repo.PeerRow, row: InboxRow, a: FedActivityDto, at: Date): Promise<string> {
+  if (a.type === 'Offer') return receiveOffer(tx, peer, a.id, a.target, a.object, originFor(deps).actorId, at);
+  if (a.type === 'Accept') {
+    return 'copro:receipt' in a ? receiveAccept(tx, peer, a.object, a['copro:receipt'], originFor(deps).base, at)
+      : receiveFeedAccept(tx, peer, a.object.id, a['copro:feedUrl'], at);
+  }
+  if (a.type === 'Follow') return receiveFollow(tx, peer, a.object, a.target, originFor(deps).actorId, at);
+  if (a.type === 'Undo') return receiveUndo(tx, peer, a.object.id, at);
   if (a.type === 'Create') {
     const o = a.object;
     await tx`insert into fed_stats_bulletins (origin_host, period, activity_id, buildings, lots, owners, software_version, published_at)
@@ -67,6 +77,7 @@ async function apply(tx: Db, deps: FedDeps, peer: repo.PeerRow, row: InboxRow, a
     return 'ok';
   }
   const obj = a.object;
+  if (obj.type === 'copro:LedgerHead') return receiveLedgerHead(tx, peer, a.id, a.published, obj, at);
   if (obj.id !== peer.actorId) return 'ignored: not about the sender';
   if ('copro:keyAdded' in obj) return addKey(tx, deps, peer, obj['copro:keyAdded'], at);
   const revoked = obj['copro:keyRevoked'];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   AddPeerBody, AlertView, BlockPeerBody, DeliveryParams, DeliveryView, InstanceDocument, OutboxQuery, OwnKeyView, PeerParams, PeerView,
-  PublicStatsBulletin, PublishStatsBody, RevokeOwnKeyBody, RotateKeyBody, StatsAggregateView, StatsPeriodParams,
+  LedgerHeadView, PublicStatsBulletin, PublishStatsBody, RevokeOwnKeyBody, RotateKeyBody, StatsAggregateView, StatsPeriodParams,
 } from '@koprogo/protocols';
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/deps.ts';
@@ -12,6 +12,9 @@ import { outboxViews, ownKeyViews, peerViews, resendDelivery } from './federatio
 import { federationSecret } from './federation.crypto.ts';
 import { instanceDocument, revokeOwnKey, rotateKey } from './federation.identity.ts';
 import { inboxRoute } from './federation.inbox.ts';
+import { federationBundleRoute, federationTransferAdminRoutes } from './federation.move.routes.ts';
+import { federationOwnerFeedRoute, federationPortfolioRoutes } from './federation.portfolio.routes.ts';
+import { listLedgerHeads, publishLedgerHead } from './federation.ledger-head.ts';
 import { dispatchSoon, sendDeliverJob } from './federation.outbox.ts';
 import { addPeer, approvePeerKey, blockPeer, revokePeerKey, unblockPeer } from './federation.peers.ts';
 import * as repo from './federation.repo.ts';
@@ -39,6 +42,8 @@ export async function federationPublicRoutes(app: App, deps: Deps): Promise<void
     return ownBulletin(deps, req.params.period);
   });
   await inboxRoute(app, deps);
+  await federationBundleRoute(app, deps);
+  await federationOwnerFeedRoute(app, deps);
 }
 
 /** Instance administrators' routes under /api/v1/federation. */
@@ -102,4 +107,15 @@ export async function federationAdminRoutes(app: App, deps: Deps): Promise<void>
     });
   app.get('/federation/stats', { onRequest: admin, schema: { tags, summary: 'Statistics of every instance for a period, with totals', querystring: PublishStatsBody, response: { 200: StatsAggregateView } } },
     async (req) => aggregateStats(deps, req.query.period));
+  app.post('/federation/ledger-head', { onRequest: admin, schema: { tags, summary: 'Publish the revenue ledger\'s head (size, latest hash) to every peer',
+    response: { 201: z.object({ activityId: z.string(), size: z.number().int(), headHash: z.string() }) } } },
+  async (_req, reply) => {
+    const r = await publishLedgerHead(deps);
+    dispatchSoon(deps, r.activityId);
+    return reply.status(201).send(r);
+  });
+  app.get('/federation/ledger-heads', { onRequest: admin, schema: { tags, summary: 'Ledger heads: ours and every peer\'s', response: { 200: z.object({ items: z.array(LedgerHeadView) }) } } },
+    async () => ({ items: await listLedgerHeads(deps.sql) }));
+  await federationTransferAdminRoutes(app, deps, admin);
+  await federationPortfolioRoutes(app, deps);
 }
