@@ -9,9 +9,8 @@ import { formatStructuredCommunication } from '../money/structured-communication
 import { publishEvent } from '../notifications/notifications.service.ts';
 import type { Breakdown } from './breakdown.domain.ts';
 import { letterMail, type LetterData } from './letter.domain.ts';
-import { amountsFor } from './plan.domain.ts';
 import * as repo from './reminders.repo.ts';
-import { debtContext, ladderCheck, predictedChannel, reminderOf, stateError } from './reminders.service.ts';
+import { debtContext, recheckedToday, reminderOf } from './reminders.service.ts';
 
 /**
  * Sending an approved reminder, in ONE transaction: the amounts recomputed to today, the letter
@@ -47,16 +46,9 @@ export const letterFileName = (r: { level: string; dueDate: string; communicatio
 
 export async function sendReminder(deps: SendDeps, ctx: ActorCtx, buildingId: string, id: string): Promise<repo.ReminderRow> {
   const outcome = await inTx(deps, async (tx) => {
-    const r = await reminderOf(tx, ctx, buildingId, id, true);
-    const refused = stateError(r, ['approved']);
-    if (refused) throw refused;
-    const c = await debtContext(tx, ctx, buildingId, r.debtId, true);
-    const today = deps.clock.today();
-    const at = deps.clock.now();
-    const settled = await ladderCheck(tx, ctx, r, c, today, at);
-    if (settled) return settled;
-    const channel = await predictedChannel(tx, ctx, r.personId, today, r.level);
-    const amounts = amountsFor(r.level, today, c.debt, c.history, channel, c.ladder);
+    const checked = await recheckedToday(tx, deps.clock, ctx, buildingId, id, 'approved');
+    if (checked instanceof AppError) return checked;
+    const { r, c, today, at, channel, amounts } = checked;
     const data = await letterDataOf(tx, ctx, r, amounts, c.ladder.consumerSafe);
     const pdf = await renderLetter(data);
     const mail = letterMail(data);

@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { resolvePage, type PageRequest } from '../../platform/pagination.ts';
@@ -95,19 +96,31 @@ export async function ladderCheck(tx: Db, ctx: ActorCtx, r: repo.ReminderRow, c:
   }
 }
 
+/**
+ * The step approving and sending share: the reminder locked in the state the action needs, its debt
+ * locked, the ladder checked for today (a refusal, or the settled debt's outcome, comes back as an
+ * AppError to throw after commit), then the channel and the amounts as of today.
+ */
+export async function recheckedToday(tx: Db, clock: Clock, ctx: ActorCtx, buildingId: string, id: string, state: 'draft' | 'approved') {
+  const r = await reminderOf(tx, ctx, buildingId, id, true);
+  const refused = stateError(r, [state]);
+  if (refused) throw refused;
+  const c = await debtContext(tx, ctx, buildingId, r.debtId, true);
+  const today = clock.today();
+  const at = clock.now();
+  const settled = await ladderCheck(tx, ctx, r, c, today, at);
+  if (settled) return settled;
+  const channel = await predictedChannel(tx, ctx, r.personId, today, r.level);
+  return { r, c, today, at, channel, amounts: amountsFor(r.level, today, c.debt, c.history, channel, c.ladder) };
+}
+
 /** Approves a draft on today's date: the ladder must allow this level today (422 with earliestDate otherwise). */
 export async function approveReminder(deps: RegisterDeps, ctx: ActorCtx, buildingId: string, id: string): Promise<repo.ReminderRow> {
   const outcome = await inTx(deps, async (tx) => {
-    const r = await reminderOf(tx, ctx, buildingId, id, true);
-    const refused = stateError(r, ['draft']);
-    if (refused) throw refused;
-    const c = await debtContext(tx, ctx, buildingId, r.debtId, true);
-    const today = deps.clock.today();
-    const at = deps.clock.now();
-    const settled = await ladderCheck(tx, ctx, r, c, today, at);
-    if (settled) return settled;
-    const channel = await predictedChannel(tx, ctx, r.personId, today, r.level);
-    await repo.updateAmounts(tx, ctx.organizationId, id, channel, amountsFor(r.level, today, c.debt, c.history, channel, c.ladder), at);
+    const checked = await recheckedToday(tx, deps.clock, ctx, buildingId, id, 'draft');
+    if (checked instanceof AppError) return checked;
+    const { r, today, at, channel, amounts } = checked;
+    await repo.updateAmounts(tx, ctx.organizationId, id, channel, amounts, at);
     await repo.markApproved(tx, ctx.organizationId, id, today, ctx.actorUserId, at);
     await audit(tx, ctx, at, 'reminder.approved', { type: 'reminder', id }, { buildingId, debtId: r.debtId, level: r.level });
     return reminderOf(tx, ctx, buildingId, id);
