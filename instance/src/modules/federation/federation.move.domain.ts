@@ -20,6 +20,10 @@ export const sha256 = (text: string) => sha256Hex(text);
 export const BUNDLE_PARTS = [
   'buildings', 'persons', 'suppliers', 'lots', 'holdings', 'chart_accounts', 'fiscal_years', 'journal_sequences',
   'journal_entries', 'journal_lines', 'archived_documents',
+  // General assemblies; the decisions register is read from agenda_items of closed meetings. Convocations stay
+  // behind: each points at a delivery (not null), and deliveries are this instance's sending records.
+  'assembly_settings', 'assembly_requests', 'meetings', 'agenda_items', 'agenda_requests', 'proxies', 'meeting_voters',
+  'attendance', 'votes', 'minutes', 'written_procedures', 'written_answers',
 ] as const;
 export type PartName = (typeof BUNDLE_PARTS)[number];
 

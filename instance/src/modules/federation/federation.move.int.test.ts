@@ -3,6 +3,7 @@ import { createActor, createOrganization, type Actor } from '../../../test/suppo
 import { insertLedgerBuilding } from '../accounting/accounting.fixture.ts';
 import { postEntry } from '../accounting/posting.ts';
 import type { PostingLine } from '../accounting/posting.types.ts';
+import { signAccessToken } from '../auth/tokens.ts';
 import { adminCall, eventually, peer, startFedInstance, type FedInstance } from './federation.test-fixture.ts';
 
 /**
@@ -67,6 +68,22 @@ async function figures(i: FedInstance, org: string, buildingId: string) {
   const perOwner = await i.deps.sql`select person_id, sum(debit_cents - credit_cents)::text as balance from journal_lines
     where organization_id = ${org} and building_id = ${buildingId} and person_id is not null group by person_id order by person_id`;
   return { counts: c!, perAccount, perOwner };
+}
+
+/** Rows of every moved assembly table of the building. */
+async function assemblyCounts(i: FedInstance, org: string, buildingId: string) {
+  const sql = i.deps.sql;
+  const meetings = sql`select id from meetings where organization_id = ${org} and building_id = ${buildingId}`;
+  const [c] = await sql`select
+    (select count(*)::int from meetings where id in (${meetings})) as meetings,
+    (select count(*)::int from agenda_items where meeting_id in (${meetings})) as agenda_items,
+    (select count(*)::int from proxies where meeting_id in (${meetings})) as proxies,
+    (select count(*)::int from meeting_voters where meeting_id in (${meetings})) as meeting_voters,
+    (select count(*)::int from attendance where meeting_id in (${meetings})) as attendance,
+    (select count(*)::int from votes where agenda_item_id in (select id from agenda_items where meeting_id in (${meetings}))) as votes,
+    (select count(*)::int from minutes where meeting_id in (${meetings})) as minutes,
+    (select count(*)::int from written_procedures where organization_id = ${org} and building_id = ${buildingId}) as written_procedures`;
+  return c!;
 }
 
 const trialBalance = async (i: FedInstance, o: Org, buildingId: string, fy: string) =>
@@ -138,6 +155,71 @@ describe('moving a building to a peer instance', () => {
     expect(res2.statusCode, res2.body).toBe(200);
     expect((await B.deps.sql`select count(*)::int as n from persons where id = ${p!.id}`)[0]).toEqual({ n: 1 });
     expect((await B.deps.sql`select count(*)::int as n from holdings where person_id = ${p!.id} and organization_id = ${dst.orgId}`)[0]).toEqual({ n: 2 });
+  });
+
+  it('moves the meetings and the decisions register: the receiver lists the same decisions and has the same assembly rows', async () => {
+    const src = await orgWithAdmin(A);
+    const dst = await orgWithAdmin(B);
+    const { buildingId, lots } = await insertLedgerBuilding(A.deps.sql, src.orgId, { lots: 3, name: 'Résidence des Assemblées' });
+    const [aerts, bosmans, cools] = lots.map((l) => l.personId);
+    await A.deps.sql`update persons set street = 'Rue Haute 5', postal_code = '1000', city = 'Bruxelles', country = 'BE'
+      where organization_id = ${src.orgId} and id in ${A.deps.sql([aerts!, bosmans!, cools!])}`;
+    const b = `/buildings/${buildingId}`;
+    // The meeting is held on a test day: the admin's token is signed at the moved clock's time.
+    const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+      const token = await signAccessToken(A.deps.secrets.jwtKey, { userId: src.admin.userId, sessionId: src.admin.sessionId }, A.clock.now(), A.deps.config.accessTokenTtlSeconds);
+      const res = await A.app.inject({ method, url: `/api/v1/orgs/${src.orgId}${url}`, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      return res.json();
+    };
+    let m: { id: string } = { id: '' };
+    try {
+      A.clock.set(new Date('2030-06-01T07:00:00Z'), { frozen: true });
+      m = await call('POST', `${b}/meetings`, { kind: 'ordinary', meetingDate: '2030-06-20', startTime: '18:30', place: 'Salle communale, Bruxelles' });
+      for (const item of [{ title: 'Approbation des comptes', decisionType: 'accounts_budget', draftResolution: 'Les comptes sont approuvés.' },
+        { title: 'Rénovation de la façade', decisionType: 'common_parts_works', draftResolution: 'La façade est rénovée.' }]) {
+        await call('POST', `${b}/meetings/${m.id}/agenda-items`, item);
+      }
+      await call('POST', `${b}/meetings/${m.id}/convocations`);
+      await call('POST', `${b}/meetings/${m.id}/proxies`, { principalPersonId: cools, holderPersonId: bosmans });
+      for (const [personId, mode] of [[aerts, 'present'], [bosmans, 'present'], [cools, 'represented']] as const) {
+        await call('POST', `${b}/meetings/${m.id}/attendance`, { personId, mode });
+      }
+      A.clock.set(new Date('2030-06-20T07:00:00Z'), { frozen: true });
+      const agenda: { id: string }[] = (await call('POST', `${b}/meetings/${m.id}/open`)).agenda;
+      for (const [item, choices] of [[agenda[0]!, ['for', 'for', 'against']], [agenda[1]!, ['against', 'against', 'for']]] as const) {
+        await call('POST', `${b}/meetings/${m.id}/agenda-items/${item.id}/open-vote`);
+        for (const [k, personId] of [aerts, bosmans, cools].entries()) {
+          await call('POST', `${b}/meetings/${m.id}/agenda-items/${item.id}/votes`, { personId, choice: choices[k] });
+        }
+        await call('POST', `${b}/meetings/${m.id}/agenda-items/${item.id}/close-vote`);
+      }
+      await call('POST', `${b}/meetings/${m.id}/close`);
+      await call('POST', `${b}/meetings/${m.id}/minutes/signatures`, { signatures: [{ name: 'Lot 1', role: 'president' }, { name: 'Lot 2', role: 'secretary' }] });
+    } finally {
+      A.clock.reset();
+    }
+    const decisions = (await orgCall(A, src)('GET', `${b}/decisions`)).json();
+    expect(decisions.items).toHaveLength(2);
+    const before = await assemblyCounts(A, src.orgId, buildingId);
+    expect(before).toMatchObject({ meetings: 1, agenda_items: 2, proxies: 1, meeting_voters: 3, attendance: 3, votes: 6, minutes: 1 });
+
+    const offered = await orgCall(A, src)('POST', `${b}/federation-moves`, { fedPeerId: bOnA });
+    expect(offered.statusCode, offered.body).toBe(201);
+    expect(offered.json().counts).toMatchObject({ meetings: 1, agenda_items: 2, votes: 6, minutes: 1 });
+    const incoming = await eventually(async () => (await adminCall(B).get('/federation/transfers')).json().items.find((t: { buildingId: string }) => t.buildingId === buildingId), (t) => !!t);
+    const accepted = await adminCall(B).post(`/federation/transfers/${incoming.id}/accept`, { organizationId: dst.orgId });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+
+    expect((await orgCall(B, dst)('GET', `${b}/decisions`)).json()).toEqual(decisions);
+    expect(await assemblyCounts(B, dst.orgId, buildingId)).toEqual(before);
+    const minutesOnA = (await orgCall(A, src)('GET', `${b}/meetings/${m.id}/minutes`)).json();
+    expect(minutesOnA.signatures).toHaveLength(2);
+    expect((await orgCall(B, dst)('GET', `${b}/meetings/${m.id}/minutes`)).json()).toEqual(minutesOnA);
+    // Live voter tokens are this instance's credentials: none travels. Convocations stay behind (they point at A's deliveries).
+    expect((await A.deps.sql`select count(*)::int as n from attendance where organization_id = ${src.orgId} and voter_token_hash is not null`)[0]!.n).toBeGreaterThan(0);
+    expect((await B.deps.sql`select count(*)::int as n from convocations where organization_id = ${dst.orgId}`)[0]).toEqual({ n: 0 });
+    expect((await B.deps.sql`select count(*)::int as n from attendance where organization_id = ${dst.orgId} and voter_token_hash is not null`)[0]).toEqual({ n: 0 });
   });
 
   it('imports nothing when the bundle does not match the signed offer', async () => {
