@@ -2,19 +2,13 @@
 // each voter sees, the chair's live view, and the time from the last vote to the exact final tally.
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { pino } from 'pino';
-import { loadConfig } from '../instance/src/config.ts';
-import { loadInstanceSecrets } from '../instance/src/modules/auth/auth.secrets.ts';
 import * as meetings from '../instance/src/modules/assemblies/meetings.service.ts';
 import * as session from '../instance/src/modules/assemblies/session.service.ts';
 import * as voting from '../instance/src/modules/assemblies/voting.service.ts';
 import { systemClock } from '../instance/src/platform/clock.ts';
-import { connect } from '../instance/src/platform/db.ts';
-import type { Deps } from '../instance/src/platform/deps.ts';
-import { migrate } from '../instance/src/platform/migrate.ts';
-import { buildServer } from '../instance/src/server.ts';
 import { createActor } from '../instance/test/support/actors.ts';
-import { openBenchDatabase } from './lib/database.ts';
+import type { Deps } from '../instance/src/platform/deps.ts';
+import { startBenchInstance } from './lib/instance.ts';
 import type { BenchModule, Metric } from './lib/report.ts';
 
 export const title = '1,000 concurrent WebSocket voters on one resolution (acknowledgement time, time to the final tally)';
@@ -67,17 +61,8 @@ function open(url: string, auth: object): Promise<Client> {
 }
 export const run: BenchModule['run'] = async (ctx) => {
   ctx.progress('database, migrations, instance server');
-  const db = await openBenchDatabase(ctx.cleanup, 'assembly-voting');
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, { stdoutIsTty: false });
-  const sql = connect(db.url, config.dbPoolMax);
-  ctx.cleanup.defer('close the pool', () => sql.end({ timeout: 5 }));
-  await migrate(sql);
-  const deps: Deps = { sql, boss: null, clock: systemClock, testClock: null, config, logger: pino({ level: 'silent' }),
-    secrets: await loadInstanceSecrets(sql, config), version: 'bench' };
-  const app = await buildServer(deps);
-  ctx.cleanup.defer('close the instance server', () => app.close());
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as { port: number };
+  const { db, deps, port } = await startBenchInstance(ctx.cleanup, 'assembly-voting');
+  const { config, sql } = deps;
 
   ctx.progress(`seeding ${VOTERS} owners, a meeting, ${VOTERS} sign-ins`);
   const f = await seed(deps);

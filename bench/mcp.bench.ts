@@ -5,17 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { pino } from 'pino';
-import { loadConfig } from '../instance/src/config.ts';
-import { loadInstanceSecrets } from '../instance/src/modules/auth/auth.secrets.ts';
 import { seedDemo } from '../instance/src/modules/demo/seed-demo.ts';
-import { systemClock } from '../instance/src/platform/clock.ts';
-import { connect } from '../instance/src/platform/db.ts';
-import type { Deps } from '../instance/src/platform/deps.ts';
-import { migrate } from '../instance/src/platform/migrate.ts';
-import { buildServer } from '../instance/src/server.ts';
 import { createActor, createOrganization } from '../instance/test/support/actors.ts';
-import { openBenchDatabase } from './lib/database.ts';
+import { startBenchInstance } from './lib/instance.ts';
 import type { BenchModule } from './lib/report.ts';
 
 export const title = 'MCP tool call vs the same REST read (owners in arrears of a building)';
@@ -39,16 +31,8 @@ async function timed(fn: () => Promise<void>): Promise<number[]> {
 
 export const run: BenchModule['run'] = async (ctx) => {
   ctx.progress('database, migrations and demo data');
-  const db = await openBenchDatabase(ctx.cleanup, 'mcp');
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, { stdoutIsTty: false });
-  const sql = connect(db.url, config.dbPoolMax);
-  ctx.cleanup.defer('close the pool', () => sql.end({ timeout: 5 }));
-  await migrate(sql);
-  const deps: Deps = { sql, boss: null, clock: systemClock, testClock: null, config, logger: pino({ level: 'silent' }),
-    secrets: await loadInstanceSecrets(sql, config), version: 'bench' };
-  const app = await buildServer(deps);
-  ctx.cleanup.defer('close the instance server', () => app.close());
-  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { db, deps, app, base } = await startBenchInstance(ctx.cleanup, 'mcp');
+  const { sql } = deps;
   const org = await createOrganization(deps, 'Bench MCP');
   const admin = await createActor(deps, { organizationId: org.id, grants: [{ role: 'admin' }] });
   await seedDemo(deps, { organizationId: org.id, actorUserId: admin.userId });
