@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { deliveryWorld, pdfAttachment, type DeliveryWorld } from './delivery.fixture.ts';
 import { sendDelivery } from './delivery.mail.ts';
 import { queueDelivery } from './delivery.service.ts';
+import { attachmentOf } from '../../../test/support/mime.ts';
 
 /**
  * E-mail through a real SMTP server (smtp-server on 127.0.0.1, port 0, authentication optional)
@@ -43,15 +44,6 @@ const server = new SMTPServer({
 });
 const to = (addr: string) => received.filter((m) => m.rcpt.some((r) => r.toLowerCase() === addr.toLowerCase()));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** The decoded body of the MIME part whose headers name `filename` (base64, as MailComposer encodes binary parts). */
-function attachmentOf(raw: Buffer, filename: string): Buffer {
-  const text = raw.toString('latin1');
-  const at = text.indexOf(`filename=${filename}`);
-  const start = text.indexOf('\r\n\r\n', at) + 4;
-  const end = text.indexOf('\r\n--', start);
-  return Buffer.from(text.slice(start, end).replace(/\s+/g, ''), 'base64');
-}
 
 let t: TestApp;
 let w: DeliveryWorld;

@@ -7,6 +7,7 @@ import { syndicClient } from '../../../test/support/syndic-client.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
 import { signAccessToken } from '../auth/tokens.ts';
 import { pdfText } from '../calls/pdf-text.fixture.ts';
+import { attachmentOf } from '../../../test/support/mime.ts';
 
 /**
  * A sent reminder leaves the instance for real: the e-mail with the letter attached reaches a real
@@ -33,15 +34,6 @@ t.clock.set(new Date('2026-01-05T09:00:00Z'), { frozen: true });
 const org = await createOrganization(t.deps, 'Syndic Mail SRL');
 const syndic = await createActor(t.deps, { organizationId: org.id, grants: [{ role: 'syndic' }] });
 const { send, ok, post } = syndicClient(t, org.id, syndic);
-
-/** The decoded body of the MIME part whose headers name `filename` (base64, as MailComposer encodes PDFs). */
-function attachmentOf(raw: Buffer, filename: string): Buffer {
-  const text = raw.toString('latin1');
-  const at = text.indexOf(`filename=${filename}`);
-  const start = text.indexOf('\r\n\r\n', at) + 4;
-  const end = text.indexOf('\r\n--', start);
-  return Buffer.from(text.slice(start, end).replace(/\s+/g, ''), 'base64');
-}
 
 async function eventually<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 15_000): Promise<T> {
   for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
