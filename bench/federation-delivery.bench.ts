@@ -20,7 +20,8 @@ import { buildServer } from '../instance/src/server.ts';
 import { cpuPerRequest, cpuSnapshot } from './lib/cpu.ts';
 import { openBenchDatabase } from './lib/database.ts';
 import type { BenchContext, BenchModule, Metric } from './lib/report.ts';
-import { freePort, pct } from './federation-inbox.bench.ts';
+import { pct } from './federation-inbox.bench.ts';
+import { freePort } from './lib/idle-rss.ts';
 
 export const title = 'Federation delivery: end-to-end latency between two instances (loopback)';
 

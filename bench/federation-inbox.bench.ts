@@ -18,6 +18,7 @@ import { buildServer } from '../instance/src/server.ts';
 import { cpuPerRequest, cpuSnapshot } from './lib/cpu.ts';
 import { openBenchDatabase } from './lib/database.ts';
 import type { BenchModule, Metric } from './lib/report.ts';
+import { freePort } from './lib/idle-rss.ts';
 
 export const title = 'Federation inbox: signed activities verified and stored per second';
 
@@ -73,16 +74,6 @@ function runWorker(job: LoadJob): Promise<LoadResult> {
     const w = new Worker(new URL(import.meta.url), { workerData: { federationInboxLoad: job } });
     w.once('message', (m: LoadResult) => { done(m); void w.terminate(); });
     w.once('error', fail);
-  });
-}
-
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((done) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
   });
 }
 
